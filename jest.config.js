@@ -23,7 +23,7 @@ module.exports = {
       transform: { '^.+\\.ts$': tsJest },
       moduleNameMapper: paths,
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
-      testTimeout: 180000,
+      setupFilesAfterEnv: ['<rootDir>/test/integration/timeouts.ts'],
       slowTestThreshold: 60,
     },
   ],

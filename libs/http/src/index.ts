@@ -1,0 +1,3 @@
+export * from './api-key.guard';
+export * from './http-app';
+export * from './ledger-exception.filter';

@@ -1,0 +1,3 @@
+export * from './health.registry';
+export * from './metrics.registry';
+export * from './observability.module';
