@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   ROLLOUT_NOT_FOUND: 404,
   LEASE_CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  MALFORMED_JSON: 400,
+  INGEST_UNAVAILABLE: 503,
   REWARD_FN_UNKNOWN: 400,
 };
 
@@ -41,8 +43,12 @@ export class LedgerExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
-      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : `HTTP_${status}`;
-      response.status(status).json({ error: code, message: Array.isArray(message) ? message.join('; ') : String(message) });
+      // Nest rethrows body-parser failures as HttpExceptions; keep their meaning in the code.
+      const cause = exception.cause as { type?: string } | undefined;
+      const malformed = status === 400 && (cause?.type === 'entity.parse.failed' || /JSON/.test(String(message)));
+      const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 404 ? 'NOT_FOUND' : malformed ? 'MALFORMED_JSON' : `HTTP_${status}`;
+      const text = Array.isArray(message) ? message.join('; ') : String(message);
+      response.status(status).json({ error: code, message: malformed ? `request body is not valid JSON: ${text}` : text });
       return;
     }
     // Body-parser errors (malformed JSON, too large) are plain errors with a status.
