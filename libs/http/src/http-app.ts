@@ -5,6 +5,7 @@ import type { HttpConfig } from '@rollout-ledger/config';
 import { ObservabilityModule } from '@rollout-ledger/observability';
 import { API_KEYS, ApiKeyGuard } from './api-key.guard';
 import { LedgerExceptionFilter } from './ledger-exception.filter';
+import { QuietNestLogger } from './quiet-nest.logger';
 
 /** Everything an HTTP process of Rollout Ledger shares: /health, /metrics, auth, error mapping. */
 @Module({})
@@ -31,7 +32,7 @@ export interface StartedHttpApp {
 
 /** Builds and starts a NestJS app for a root module; shutdown hooks let Ctrl-C close consumers cleanly. */
 export async function startHttpApp(root: Type<unknown> | DynamicModule, http: HttpConfig): Promise<StartedHttpApp> {
-  const app = await NestFactory.create<NestExpressApplication>(root, { logger: ['error', 'warn', 'log'], bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger: new QuietNestLogger(), bodyParser: false });
   // JSON for the APIs; NDJSON arrives as text. Bodies over the limit are refused with 413.
   app.useBodyParser('json', { limit: http.INGEST_MAX_BODY_BYTES });
   app.useBodyParser('text', { type: ['application/x-ndjson', 'application/ndjson', 'text/plain'], limit: http.INGEST_MAX_BODY_BYTES });
