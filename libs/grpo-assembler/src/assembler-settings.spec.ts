@@ -1,0 +1,29 @@
+import { loadGrpoAssemblerConfig } from '@rollout-ledger/config';
+import { assemblerSettingsFrom, groupConfigFor } from './assembler-settings';
+
+describe('assembler settings', () => {
+  it('given no variables, then the defaults are the online reward, grpo, 32-group batches and no staleness filter', () => {
+    const settings = assemblerSettingsFrom(loadGrpoAssemblerConfig({}), '/out');
+    expect(settings).toMatchObject({ name: 'grpo-assembler', topic: 'rollout.events', batchGroups: 32, advantageMode: 'grpo', rewardFn: { source: 'online' } });
+    expect(settings.maxStaleness).toBeUndefined();
+    expect(groupConfigFor(settings, 10)).not.toHaveProperty('maxStaleness');
+  });
+
+  it('given a replayed reward function and a staleness bound, then the group config carries them with the trainer version', () => {
+    const settings = assemblerSettingsFrom(
+      loadGrpoAssemblerConfig({ GRPO_REWARD_FN: 'db-hash-outputs@1', GRPO_REWARD_SOURCE: 'replay', GRPO_MAX_STALENESS: '2', GRPO_ADVANTAGE: 'rloo', GRPO_EXCLUDED_TERMINATIONS: 'error, context_limit' }),
+      '/out',
+    );
+    expect(groupConfigFor(settings, 10)).toMatchObject({
+      rewardFn: { name: 'db-hash-outputs', version: '1', source: 'replay' },
+      advantageMode: 'rloo',
+      maxStaleness: 2,
+      trainerPolicyVersion: 10,
+      excludedTerminationReasons: ['error', 'context_limit'],
+    });
+  });
+
+  it('given a malformed reward function or advantage, then boot stops naming the variable', () => {
+    expect(() => loadGrpoAssemblerConfig({ GRPO_REWARD_FN: 'db hash@1', GRPO_ADVANTAGE: 'ppo' })).toThrow(/GRPO_REWARD_FN: must be name or name@version[\s\S]*GRPO_ADVANTAGE: must be one of grpo, grpo_no_std, rloo/);
+  });
+});

@@ -1,0 +1,263 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { computeAdvantages } from '@rollout-ledger/grpo';
+import { EventSerde, HttpSchemaRegistry, LedgerConsumer } from '@rollout-ledger/kafka';
+import { createDatabase, type Database } from '@rollout-ledger/persistence';
+import {
+  API_KEY,
+  BROKERS,
+  DATABASE_URL,
+  REGISTRY_URL,
+  ROOT,
+  api,
+  connectProducer,
+  createTopics,
+  groupEvents,
+  randomNames,
+  startAssembler,
+  waitFor,
+  type GroupSpec,
+  type RunningAssembler,
+  type TestNames,
+} from './assembler-process.fixture';
+import { requireEsm } from './esm-require';
+
+const run = promisify(execFile);
+let db: Database;
+const running: RunningAssembler[] = [];
+
+beforeAll(() => {
+  db = createDatabase(DATABASE_URL, { max: 4 });
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((a) => a.kill('SIGTERM')));
+});
+
+afterAll(async () => {
+  await db.destroy();
+});
+
+async function launch(names: TestNames, env: Record<string, string>, dir: string): Promise<RunningAssembler> {
+  const assembler = await startAssembler(names, env, dir);
+  running.push(assembler);
+  return assembler;
+}
+
+function expectedAdvantages(spec: GroupSpec): Map<string, number> {
+  const complete = spec.rewards.flatMap((r, attempt) => (r === null ? [] : [{ attempt, r }]));
+  const advantages = computeAdvantages('grpo', complete.map((c) => c.r));
+  return new Map(complete.map((c, i) => [`${spec.groupId}-r${c.attempt}`, advantages[i] as number]));
+}
+
+async function batchesOf(names: TestNames): Promise<{ batch_id: string; sequence: string; group_ids: string[]; payload_jsonl: string; payload_parquet: string }[]> {
+  return db('grpo_batches').where({ assembler: names.consumerGroup }).orderBy('sequence').select('batch_id', 'sequence', 'group_ids', 'payload_jsonl', 'payload_parquet');
+}
+
+/** Every BatchAssembled on the test's topic, read with a fresh group. */
+async function readBatchAssembled(names: TestNames, count: number): Promise<string[]> {
+  const serde = new EventSerde({ registry: new HttpSchemaRegistry({ url: REGISTRY_URL }), topics: { BatchAssembled: names.batchesTopic } });
+  const consumer = new LedgerConsumer({ brokers: BROKERS, clientId: 'grpo-it-reader', logLevel: 'nothing', groupId: `it-reader-${randomUUID()}`, topics: [names.batchesTopic], serde });
+  const ids: string[] = [];
+  await consumer.connect();
+  try {
+    await consumer.run(async (records) => {
+      for (const r of records) if (r.kind === 'event' && r.event.type === 'BatchAssembled') ids.push(r.event.data.batch_id);
+    });
+    await waitFor(`${count} BatchAssembled events`, async () => new Set(ids).size >= count);
+  } finally {
+    await consumer.disconnect();
+  }
+  return ids;
+}
+
+describe('GRPO assembler on the real stack', () => {
+  it('given simulated groups with known rewards, then batches carry verl advantages, filters are logged with reasons, and a Python trainer receives them', async () => {
+    const names = randomNames('flow');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    const assembler = await launch(names, { GRPO_BATCH_GROUPS: '2', GRPO_MAX_STALENESS: '2', GRPO_GROUP_TIMEOUT_MS: '4000', GRPO_MIN_GROUP_SIZE: '2' }, dir);
+    expect((await api(assembler.url, 'POST', '/v1/trainers/t0/policy-version', { policy_version: 10 })).status).toBe(200);
+
+    const good: GroupSpec[] = [
+      { groupId: `${names.tag}-a`, rewards: [1, 0, 0, 0], withTokens: true },
+      { groupId: `${names.tag}-b`, rewards: [1, 1, 0, 0] },
+      { groupId: `${names.tag}-c`, rewards: [0, 0, 1, 0] },
+      { groupId: `${names.tag}-d`, rewards: [0.5, 1, 0, 0.25] },
+    ];
+    const zero: GroupSpec = { groupId: `${names.tag}-zero`, rewards: [1, 1, 1, 1] };
+    const stale: GroupSpec = { groupId: `${names.tag}-stale`, rewards: [1, 0, 1, 0], policyVersion: 7 };
+    const partial: GroupSpec = { groupId: `${names.tag}-partial`, rewards: [1, 0, 0, null] };
+    const dropped: GroupSpec = { groupId: `${names.tag}-dropped`, rewards: [1, null, null, null] };
+    const producer = await connectProducer(names);
+    try {
+      await producer.publish([...good, zero, stale, partial, dropped].flatMap((spec) => groupEvents(names.runId, spec)));
+
+      const filtered = await waitFor('zero-variance and stale groups in the filter log', async () => {
+        const { json } = await api(assembler.url, 'GET', `/v1/groups/filtered?run_id=${names.runId}`);
+        return json.filtered.length >= 2 ? json.filtered : null;
+      });
+      expect(filtered.map((f: { group_id: string; reason: string }) => [f.group_id, f.reason]).sort()).toEqual(
+        [[zero.groupId, 'zero_variance'], [stale.groupId, 'stale']].sort(),
+      );
+      expect(filtered.find((f: { reason: string }) => f.reason === 'stale').message).toMatch(/policy_version 7 is 3 behind trainer version 10; max staleness 2/);
+      expect(filtered.find((f: { reason: string }) => f.reason === 'zero_variance').message).toMatch(/all 4 rewards equal 1/);
+
+      // After the timeout the sweep emits the 3-of-4 group (partial) and drops the 1-of-4 group; one
+      // more complete group then fills the third batch with the partial one.
+      await waitFor('the timed-out groups decided', async () => {
+        const { json } = await api(assembler.url, 'GET', `/v1/groups/filtered?run_id=${names.runId}&reason=timeout_dropped`);
+        return json.filtered.length === 1;
+      });
+      const late: GroupSpec = { groupId: `${names.tag}-e`, rewards: [0, 1, 1, 0] };
+      await producer.publish(groupEvents(names.runId, late));
+      const batches = await waitFor('three batches', async () => ((await batchesOf(names)).length === 3 ? batchesOf(names) : null));
+
+      expect(batches.map((b) => b.sequence)).toEqual(['0', '1', '2']);
+      expect(batches.flatMap((b) => b.group_ids).sort()).toEqual([...good, partial, late].map((g) => g.groupId).sort());
+      expect(batches[2]?.group_ids.sort()).toEqual([late.groupId, partial.groupId].sort());
+
+      // BatchAssembled is published once both payload files exist.
+      expect(new Set(await readBatchAssembled(names, 3))).toEqual(new Set(batches.map((b) => b.batch_id)));
+      const expected = new Map([...good, partial, late].flatMap((spec) => [...expectedAdvantages(spec)]));
+      for (const batch of batches) {
+        const lines = (await readFile(batch.payload_jsonl, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+        const { parquetReadObjects } = requireEsm<typeof import('hyparquet')>('hyparquet');
+        const rows = await parquetReadObjects({ file: new Uint8Array(await readFile(batch.payload_parquet)).buffer });
+        expect(rows.map((r) => [r.rollout_id, r.advantage])).toEqual(lines.map((l) => [l.rollout_id, l.advantage]));
+        for (const line of lines) {
+          expect(line.batch_id).toBe(batch.batch_id);
+          expect(line.advantage).toBeCloseTo(expected.get(line.rollout_id) as number, 12);
+          expect(line.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant']);
+          expect(line.tools[0].function.name).toBe('get_order');
+          if (line.group_id === good[0]?.groupId) expect(line.loss_mask).toEqual([0, 0, 1, 1]);
+          else expect(line).not.toHaveProperty('token_ids');
+        }
+      }
+
+      const { stdout } = await run('python3', [join(ROOT, 'clients/python/rollout_ledger_trainer.py'), '--url', assembler.url, '--api-key', API_KEY, '--trainer-id', 'py-0', '--max-batches', '3', '--wait-s', '30'], { cwd: ROOT });
+      const received = stdout.trim().split('\n').map((line) => JSON.parse(line));
+      expect(received.map((b) => b.batch_id).sort()).toEqual(batches.map((b) => b.batch_id).sort());
+      for (const member of received.flatMap((b) => b.members)) expect(member.advantage).toBeCloseTo(expected.get(member.rollout_id) as number, 12);
+      expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'py-0' })).status).toBe(204);
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
+  it('given two concurrent trainers, then no batch goes to both; a nacked or expired lease is delivered again, a stale ack is a 409, an acked batch never comes back', async () => {
+    const names = randomNames('lease');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    const assembler = await launch(names, { GRPO_BATCH_GROUPS: '1' }, dir);
+    const producer = await connectProducer(names);
+    try {
+      await producer.publish(Array.from({ length: 6 }, (_, i) => groupEvents(names.runId, { groupId: `${names.tag}-g${i}`, rewards: [1, 0, i % 2, 0] })).flat());
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor('six batches', async () => (await batchesOf(names)).length === 6);
+
+    // A leases with a 2 s timeout and "crashes"; B holds long leases. Twelve requests race for six batches.
+    const requests = Array.from({ length: 12 }, (_, i) =>
+      api(assembler.url, 'POST', '/v1/batches/lease', i % 2 === 0 ? { trainer_id: 'A', lease_timeout_s: 2 } : { trainer_id: 'B', lease_timeout_s: 600 }),
+    );
+    const granted = (await Promise.all(requests)).filter((r) => r.status === 200).map((r) => r.json);
+    expect(granted).toHaveLength(6);
+    expect(new Set(granted.map((g) => g.batch_id)).size).toBe(6);
+    // Whoever got the first batch nacks it: it is delivered again, to whoever asks next.
+    const [nacked, ...rest] = granted;
+    const leasesA = rest.filter((g) => g.leased_by === 'A');
+    const keptB = rest.filter((g) => g.leased_by === 'B');
+    expect(leasesA.length + keptB.length).toBe(5);
+    expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'B' })).status).toBe(204);
+    expect((await api(assembler.url, 'POST', `/v1/batches/${nacked.batch_id}/nack`, { lease_id: nacked.lease_id, reason: 'oom' })).status).toBe(200);
+    const again = await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'B', lease_timeout_s: 600 });
+    expect(again.json.batch_id).toBe(nacked.batch_id);
+    expect(again.json.delivery_count).toBe(2);
+    keptB.push(again.json);
+    for (const lease of keptB) {
+      expect((await api(assembler.url, 'POST', `/v1/batches/${lease.batch_id}/ack`, { lease_id: lease.lease_id })).status).toBe(200);
+      // Acking twice with the same lease is a no-op, not an error.
+      expect((await api(assembler.url, 'POST', `/v1/batches/${lease.batch_id}/ack`, { lease_id: lease.lease_id })).json.status).toBe('acked');
+    }
+
+    // A's leases expire: its batches go to B, A's late ack is refused with 409, B's ack wins.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const redelivered = [];
+    for (;;) {
+      const next = await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'B', lease_timeout_s: 600 });
+      if (next.status === 204) break;
+      redelivered.push(next.json);
+    }
+    expect(redelivered.map((r) => r.batch_id).sort()).toEqual(leasesA.map((a) => a.batch_id).sort());
+    for (const old of leasesA) {
+      const late = await api(assembler.url, 'POST', `/v1/batches/${old.batch_id}/ack`, { lease_id: old.lease_id });
+      expect(late.status).toBe(409);
+      expect(late.json.error).toBe('LEASE_CONFLICT');
+    }
+    for (const lease of redelivered) expect((await api(assembler.url, 'POST', `/v1/batches/${lease.batch_id}/ack`, { lease_id: lease.lease_id })).status).toBe(200);
+    expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'A', lease_timeout_s: 1 })).status).toBe(204);
+    expect((await api(assembler.url, 'POST', '/v1/batches/nope/ack', { lease_id: 'x' })).status).toBe(404);
+    const leases = await db('grpo_batch_leases').whereIn('batch_id', granted.map((g) => g.batch_id)).select('status');
+    expect(leases.filter((l) => l.status === 'expired')).toHaveLength(leasesA.length);
+    expect(leases.filter((l) => l.status === 'nacked')).toHaveLength(1);
+  });
+
+  it('given the assembler SIGKILLed mid-stream and restarted, then no group is lost and no batch is duplicated', async () => {
+    const names = randomNames('crash');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    const env = { GRPO_BATCH_GROUPS: '3' };
+    const specs: GroupSpec[] = Array.from({ length: 36 }, (_, i) => ({
+      groupId: `${names.tag}-g${String(i).padStart(2, '0')}`,
+      // Every sixth group is zero-variance, the rest have signal.
+      rewards: i % 6 === 5 ? [1, 1, 1, 1] : [1, 0, (i % 3) / 2, 0],
+    }));
+    const producer = await connectProducer(names);
+    let assembler = await launch(names, env, dir);
+    try {
+      for (let chunk = 0; chunk < 6; chunk++) {
+        const publishing = producer.publish(specs.slice(chunk * 6, chunk * 6 + 6).flatMap((spec) => groupEvents(names.runId, spec)));
+        if (chunk % 2 === 1) {
+          // Killed while events are arriving and batches are being assembled, then restarted.
+          await new Promise((resolve) => setTimeout(resolve, 50 + chunk * 40));
+          await assembler.kill('SIGKILL');
+          running.splice(running.indexOf(assembler), 1);
+          await publishing;
+          assembler = await launch(names, env, dir);
+        } else {
+          await publishing;
+        }
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    const withSignal = specs.filter((_, i) => i % 6 !== 5);
+    const batches = await waitFor('every group with signal batched', async () => {
+      const rows = await batchesOf(names);
+      return rows.flatMap((b) => b.group_ids).length >= withSignal.length ? rows : null;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const final = await batchesOf(names);
+    expect(final).toEqual(batches);
+    expect(final).toHaveLength(withSignal.length / 3);
+    expect(final.map((b) => b.sequence)).toEqual(final.map((_, i) => String(i)));
+    const batchedGroups = final.flatMap((b) => b.group_ids);
+    expect(batchedGroups.sort()).toEqual(withSignal.map((s) => s.groupId).sort());
+    const members = await db('grpo_batch_members').whereIn('batch_id', final.map((b) => b.batch_id)).select('rollout_id');
+    expect(new Set(members.map((m) => m.rollout_id)).size).toBe(withSignal.length * 4);
+    expect(members).toHaveLength(withSignal.length * 4);
+    const filtered = await db('grpo_group_filters').where({ assembler: names.consumerGroup }).select('group_id', 'reason');
+    expect(filtered.map((f) => f.group_id).sort()).toEqual(specs.filter((_, i) => i % 6 === 5).map((s) => s.groupId).sort());
+    for (const batch of final) expect((await readFile(batch.payload_jsonl, 'utf8')).trim().split('\n')).toHaveLength(12);
+    // At-least-once publishing may repeat an event after a kill, but only ever for these batch ids.
+    expect(new Set(await readBatchAssembled(names, final.length))).toEqual(new Set(final.map((b) => b.batch_id)));
+    const pending = await db('grpo_group_events').where({ assembler: names.consumerGroup }).count<{ count: string }[]>('* as count');
+    expect(Number(pending[0]?.count)).toBe(0);
+  });
+});

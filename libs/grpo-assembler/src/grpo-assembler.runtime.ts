@@ -1,0 +1,100 @@
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Knex } from 'knex';
+import type { ConnectionConfig } from '@rollout-ledger/config';
+import { EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
+import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
+import { AssemblerConsumer } from './assembler.consumer';
+import { AssemblerEngine, type StepResult } from './assembler.engine';
+import type { AssemblerSettings } from './assembler-settings';
+import { BatchFileWriter } from './batch-file.writer';
+import { BatchPublisher } from './batch.publisher';
+import { CLOCK, type Clock } from './clock';
+import { SweepScheduler } from './sweep.scheduler';
+import { GRPO_DB, GRPO_SETTINGS } from './tokens';
+
+export const GRPO_CONNECTION = Symbol('GRPO_CONNECTION');
+
+/**
+ * Starts and stops the assembler's moving parts: the outbox publisher first (so batches left
+ * unpublished by a crash go out at once), then the consumer, then the sweep. Shutdown reverses it
+ * and closes the database last.
+ */
+@Injectable()
+export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('grpo-assembler');
+  private consumer: AssemblerConsumer | null = null;
+  private sweeper: SweepScheduler | null = null;
+  private publisher: BatchPublisher | null = null;
+  private producer: LedgerProducer | null = null;
+
+  constructor(
+    @Inject(GRPO_DB) private readonly db: Knex,
+    @Inject(GRPO_SETTINGS) private readonly settings: AssemblerSettings,
+    @Inject(GRPO_CONNECTION) private readonly connection: ConnectionConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly engine: AssemblerEngine,
+    private readonly files: BatchFileWriter,
+    private readonly health: HealthRegistry,
+    private readonly metrics: MetricsRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const kafka = { brokers: this.connection.KAFKA_BROKERS, clientId: `${this.connection.KAFKA_CLIENT_ID}-grpo`, logLevel: 'error' as const };
+    const admin = createAdmin(kafka);
+    await admin.connect();
+    try {
+      await ensureTopics(admin, {
+        partitions: this.connection.ROLLOUT_EVENTS_PARTITIONS,
+        names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic },
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const serde = new EventSerde({
+      registry: new HttpSchemaRegistry({ url: this.connection.SCHEMA_REGISTRY_URL, clientId: kafka.clientId }),
+      topics: { BatchAssembled: this.settings.batchesTopic },
+    });
+    this.producer = new LedgerProducer({ ...kafka, serde });
+    await this.producer.connect();
+    this.publisher = new BatchPublisher(this.db, this.producer, this.files, this.settings.name, this.clock);
+    this.publisher.kick();
+
+    const onStep = (result: StepResult) => this.record(result);
+    const poison = this.metrics.counter('rollout_ledger_grpo_poison_total', 'undecodable messages the GRPO assembler skipped', ['assembler']);
+    this.consumer = new AssemblerConsumer(
+      new LedgerConsumer({ ...kafka, groupId: this.settings.name, topics: [this.settings.topic], serde, autoCommit: false, fromBeginning: true, sessionTimeoutMs: this.settings.sessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.settings.sessionTimeoutMs / 3)) }),
+      this.engine,
+      {
+        onStep,
+        onPoison: (record) => {
+          poison.inc({ assembler: this.settings.name });
+          this.logger.warn(`skipping undecodable ${record.message.topic}/${record.message.partition}@${record.message.offset}: ${record.error.message}`);
+        },
+      },
+    );
+    await this.consumer.start();
+    this.health.register(`grpo-assembler:${this.settings.name}`, () => this.consumer?.health ?? { healthy: false, detail: 'stopped' });
+    this.sweeper = new SweepScheduler(this.engine, this.settings.sweepIntervalMs, onStep);
+    this.sweeper.start();
+    this.logger.log(`assembling ${this.settings.batchGroups}-group batches from ${this.settings.topic} as ${this.settings.name} into ${this.settings.outputDir}`);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.sweeper?.stop();
+    await this.consumer?.stop().catch((error: Error) => this.logger.warn(`consumer stop: ${error.message}`));
+    await this.publisher?.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.db.destroy();
+  }
+
+  private record(result: StepResult): void {
+    const assembler = this.settings.name;
+    const groups = this.metrics.counter('rollout_ledger_grpo_groups_total', 'GRPO groups decided, by outcome', ['assembler', 'outcome']);
+    if (result.ready > 0) groups.inc({ assembler, outcome: 'ready' }, result.ready);
+    for (const filtered of result.filtered) groups.inc({ assembler, outcome: filtered.reason });
+    if (result.batchIds.length > 0) {
+      this.metrics.counter('rollout_ledger_grpo_batches_total', 'GRPO batches assembled', ['assembler']).inc({ assembler }, result.batchIds.length);
+      this.publisher?.kick();
+    }
+  }
+}

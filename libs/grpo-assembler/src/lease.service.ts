@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import { BatchNotFoundError, LeaseConflictError } from './assembler-errors';
+import { BATCH_COLUMNS, findBatch, toBatchRecord, type BatchRow } from './batch.repository';
+import { leaseProblem, type BatchRecord } from './batch.record';
+import type { Clock } from './clock';
+import type { LeaseEnd, LeaseRequest } from './lease-request.parser';
+import { reportPolicyVersion, touchTrainer } from './trainer.repository';
+
+export interface GrantedLease {
+  readonly lease_id: string;
+  readonly expires_at: number;
+  readonly batch: BatchRecord;
+}
+
+/**
+ * Hands batches to trainers. The next leasable batch is picked with FOR UPDATE SKIP LOCKED, so
+ * concurrent trainers never wait on or receive the same batch; a batch is held by one lease at a
+ * time; an expired or nacked lease makes it leasable again (oldest batch first); an acked one never is.
+ */
+export class LeaseService {
+  constructor(
+    private readonly db: Knex,
+    private readonly assembler: string,
+    private readonly clock: Clock,
+  ) {}
+
+  async lease(request: LeaseRequest): Promise<GrantedLease | null> {
+    if (request.policyVersion !== undefined) {
+      await reportPolicyVersion(this.db, this.assembler, {
+        trainerId: request.trainerId,
+        runId: request.runId ?? null,
+        policyVersion: request.policyVersion,
+        at: this.clock(),
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      const now = this.clock();
+      const query = tx('grpo_batches')
+        .where('assembler', this.assembler)
+        .where((q) => q.where('status', 'available').orWhere((l) => l.where('status', 'leased').where('lease_expires_at', '<=', new Date(now))));
+      if (request.runId !== undefined) query.where('run_id', request.runId);
+      const row = await query
+        .orderBy([{ column: 'created_at' }, { column: 'run_id' }, { column: 'sequence' }])
+        .forUpdate()
+        .skipLocked()
+        .first([...BATCH_COLUMNS]);
+      if (row === undefined) {
+        await touchTrainer(tx, this.assembler, request.trainerId, now);
+        return null;
+      }
+      const previous = toBatchRecord(row as BatchRow);
+      if (previous.lease_id !== null && previous.status === 'leased') {
+        await tx('grpo_batch_leases').where({ lease_id: previous.lease_id, status: 'active' }).update({ status: 'expired', ended_at: new Date(now) });
+      }
+      const leaseId = randomUUID();
+      const expiresAt = now + Math.round(request.leaseTimeoutS * 1000);
+      await tx('grpo_batches')
+        .where('batch_id', previous.batch_id)
+        .update({ status: 'leased', lease_id: leaseId, leased_by: request.trainerId, lease_expires_at: new Date(expiresAt), delivery_count: previous.delivery_count + 1 });
+      await tx('grpo_batch_leases').insert({
+        lease_id: leaseId,
+        batch_id: previous.batch_id,
+        trainer_id: request.trainerId,
+        leased_at: new Date(now),
+        expires_at: new Date(expiresAt),
+        status: 'active',
+      });
+      await touchTrainer(tx, this.assembler, request.trainerId, now);
+      const batch: BatchRecord = {
+        ...previous,
+        status: 'leased',
+        lease_id: leaseId,
+        leased_by: request.trainerId,
+        lease_expires_at: expiresAt,
+        delivery_count: previous.delivery_count + 1,
+      };
+      return { lease_id: leaseId, expires_at: expiresAt, batch };
+    });
+  }
+
+  /** Marks the batch trained on. Repeating an ack with the same lease is a no-op; another lease is a 409. */
+  async ack(batchId: string, end: LeaseEnd): Promise<BatchRecord> {
+    return this.end(batchId, end, 'ack');
+  }
+
+  /** Gives the batch back now (the trainer cannot use it); it is delivered again. */
+  async nack(batchId: string, end: LeaseEnd): Promise<BatchRecord> {
+    return this.end(batchId, end, 'nack');
+  }
+
+  private async end(batchId: string, end: LeaseEnd, action: 'ack' | 'nack'): Promise<BatchRecord> {
+    return this.db.transaction(async (tx) => {
+      const batch = await findBatch(tx, this.assembler, batchId, true);
+      if (batch === null) throw new BatchNotFoundError(batchId);
+      const problem = leaseProblem(batch, end.leaseId, action);
+      if (problem !== null) throw new LeaseConflictError(batchId, end.leaseId, problem);
+      if (batch.status === 'acked') return batch;
+      const now = this.clock();
+      const update =
+        action === 'ack'
+          ? { status: 'acked', acked_at: new Date(now) }
+          : { status: 'available', lease_id: null, leased_by: null, lease_expires_at: null };
+      await tx('grpo_batches').where('batch_id', batchId).update(update);
+      await tx('grpo_batch_leases')
+        .where('lease_id', end.leaseId)
+        .update({ status: action === 'ack' ? 'acked' : 'nacked', ended_at: new Date(now), reason: end.reason ?? null });
+      return (await findBatch(tx, this.assembler, batchId)) as BatchRecord;
+    });
+  }
+}
