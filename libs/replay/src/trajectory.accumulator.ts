@@ -1,0 +1,46 @@
+import type { RolloutEvent } from '@rollout-ledger/contracts';
+import { evolveTrajectory, initialTrajectory, type Trajectory } from '@rollout-ledger/trajectory';
+
+/**
+ * Folds a stream of rollout events into one trajectory per rollout with the materializer's own
+ * projection (evolveTrajectory), so a replayed trajectory is exactly what the history tables show.
+ * The fold is order-independent, so partitions may be read in any interleaving.
+ */
+export class TrajectoryAccumulator {
+  private readonly byRollout = new Map<string, Trajectory>();
+  private ignored = 0;
+
+  /** Only events of this run are kept when set. */
+  constructor(private readonly runId?: string) {}
+
+  add(event: RolloutEvent): void {
+    const data = event.data;
+    if (this.runId !== undefined && data.run_id !== this.runId) {
+      this.ignored += 1;
+      return;
+    }
+    const current = this.byRollout.get(data.rollout_id) ?? initialTrajectory(data.rollout_id);
+    this.byRollout.set(data.rollout_id, evolveTrajectory(current, event));
+  }
+
+  get size(): number {
+    return this.byRollout.size;
+  }
+
+  /** Events left out by the run filter. */
+  get ignoredEvents(): number {
+    return this.ignored;
+  }
+
+  /** Rollout ids sorted, so scoring and publishing happen in a deterministic order. */
+  rolloutIds(): string[] {
+    return [...this.byRollout.keys()].sort();
+  }
+
+  /** Hands the trajectory over and forgets it: memory falls as scoring proceeds. */
+  take(rolloutId: string): Trajectory | undefined {
+    const trajectory = this.byRollout.get(rolloutId);
+    this.byRollout.delete(rolloutId);
+    return trajectory;
+  }
+}
