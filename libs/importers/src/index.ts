@@ -3,7 +3,7 @@
 // definitions the simulator shares.
 export { deterministicUuid, contentDigest, canonicalJson } from './deterministic-id';
 export { inferDomain } from './domain-inference';
-export { connectLedgerProducer } from './ledger-publisher';
+export { connectLedgerProducer, publishTopics, type LedgerTopics } from './ledger-publisher';
 export { publishEvents, type EventSink, type PublishOptions, type PublishStats } from './event-publisher';
 export { importFile, IMPORT_FORMATS, type ImportFormat } from './import-file';
 export type { ImportOptions, ImportSummary } from './import-options';

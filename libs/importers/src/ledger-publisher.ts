@@ -1,6 +1,23 @@
 import type { ConnectionConfig } from '@rollout-ledger/config';
 import { createAdmin, ensureTopics, LedgerProducer, type EnsureTopicsOptions } from '@rollout-ledger/kafka';
 
+export type LedgerTopics = Pick<EnsureTopicsOptions, 'names'> & { readonly byType?: ConstructorParameters<typeof LedgerProducer>[0]['topics'] };
+
+/** Rollout events to one topic, TaskDefined to another (e.g. from loadPublishConfig). */
+export function publishTopics(rolloutEvents: string, taskDefinitions: string): LedgerTopics {
+  return {
+    names: { rolloutEvents, taskDefinitions },
+    byType: {
+      RolloutStarted: rolloutEvents,
+      TurnRecorded: rolloutEvents,
+      ToolCallRecorded: rolloutEvents,
+      RewardAssigned: rolloutEvents,
+      RolloutCompleted: rolloutEvents,
+      TaskDefined: taskDefinitions,
+    },
+  };
+}
+
 /**
  * A connected LedgerProducer for the configured stack, topics created if missing (with the
  * configured partition count) — what `import`, `simulate` and the benchmarks publish through.
@@ -8,7 +25,7 @@ import { createAdmin, ensureTopics, LedgerProducer, type EnsureTopicsOptions } f
 export async function connectLedgerProducer(
   config: ConnectionConfig,
   clientId: string,
-  topics: Pick<EnsureTopicsOptions, 'names'> & { readonly byType?: ConstructorParameters<typeof LedgerProducer>[0]['topics'] } = {},
+  topics: LedgerTopics = {},
 ): Promise<LedgerProducer> {
   const connection = { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-${clientId}`, logLevel: 'error' as const };
   const admin = createAdmin(connection);

@@ -90,6 +90,7 @@ export function* generate(options: SimulationOptions): Generator<TypedEvent> {
         yield { type: 'TaskDefined', data: task.definition(groupStart) };
       }
       const group_id = deterministicUuid('sim', options.seed, run.run_id, 'group', g);
+      const pass_probability = taskPassProbability(passRate, options.seed, task.task_id);
       const rollouts: TypedEvent[][] = [];
       for (let attempt = 0; attempt < plan.groupSize; attempt++) {
         rollouts.push(
@@ -102,7 +103,7 @@ export function* generate(options: SimulationOptions): Generator<TypedEvent> {
             attempt,
             policy_version: (options.policyVersion ?? 0) + Math.floor(g / perVersion),
             started_at: groupStart + attempt * 40,
-            pass_probability: taskPassProbability(passRate, options.seed, task.task_id),
+            pass_probability,
             token_fields: run.token_fields,
             tool_error_rate: options.toolErrorRate ?? 0.05,
           }),

@@ -1,8 +1,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Command } from 'commander';
-import { loadConnectionConfig } from '@rollout-ledger/config';
+import { loadConnectionConfig, loadPublishConfig } from '@rollout-ledger/config';
 import { ValidationError } from '@rollout-ledger/contracts';
-import { connectLedgerProducer, importFile, publishEvents, type ImportFormat } from '@rollout-ledger/importers';
+import { connectLedgerProducer, importFile, publishEvents, publishTopics, type ImportFormat, type LedgerTopics } from '@rollout-ledger/importers';
 
 interface ImportCliOptions {
   readonly runId?: string;
@@ -18,6 +18,12 @@ export function integerOption(name: string, raw: string, min = 0): number {
     throw new ValidationError(`${name} must be an integer ≥ ${min}, got "${raw}"`, [{ path: name, reason: `not an integer ≥ ${min}` }]);
   }
   return Number(raw);
+}
+
+/** The topics of ROLLOUT_EVENTS_TOPIC / TASK_DEFINITIONS_TOPIC (defaults: rollout.events, task.definitions). */
+export function topicsFromEnv(): LedgerTopics {
+  const config = loadPublishConfig(process.env);
+  return publishTopics(config.ROLLOUT_EVENTS_TOPIC, config.TASK_DEFINITIONS_TOPIC);
 }
 
 async function runImport(format: ImportFormat, file: string, options: ImportCliOptions): Promise<void> {
@@ -41,7 +47,7 @@ async function runImport(format: ImportFormat, file: string, options: ImportCliO
     process.stdout.write(options.json ? `${JSON.stringify({ ...summary, dry_run: true })}\n` : `dry run, nothing published: ${file} → ${what}\n`);
     return;
   }
-  const producer = await connectLedgerProducer(loadConnectionConfig(process.env), `import-${format}`);
+  const producer = await connectLedgerProducer(loadConnectionConfig(process.env), `import-${format}`, topicsFromEnv());
   try {
     const stats = await publishEvents(events, producer, {
       batchSize: integerOption('--batch-size', options.batchSize, 1),
@@ -57,7 +63,7 @@ async function runImport(format: ImportFormat, file: string, options: ImportCliO
 export function registerImportCommand(program: Command): void {
   const command = program
     .command('import')
-    .description('import real benchmark results as events (idempotent: event ids derive from the run id and the source ids, so a rerun completes a half-done import)');
+    .description('import real benchmark results as events (idempotent: event ids derive from the run id and the source ids, so a rerun completes a half-done import); topics from ROLLOUT_EVENTS_TOPIC / TASK_DEFINITIONS_TOPIC');
   const formats: readonly [ImportFormat, string][] = [
     ['tau-bench', 'a tau-bench v1 results file (JSON array of {task_id, trial, reward, info, traj})'],
     ['tau2', 'a tau2-bench results.json ({info, tasks, simulations})'],

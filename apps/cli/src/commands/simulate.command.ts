@@ -3,7 +3,7 @@ import { loadConnectionConfig } from '@rollout-ledger/config';
 import { ValidationError, type TypedEvent } from '@rollout-ledger/contracts';
 import { connectLedgerProducer, publishEvents } from '@rollout-ledger/importers';
 import { generate, loadTau2Catalog, planSimulation, type SimulationOptions } from '@rollout-ledger/simulator';
-import { integerOption } from './import.command';
+import { integerOption, topicsFromEnv } from './import.command';
 
 interface SimulateCliOptions {
   readonly tasks?: string;
@@ -79,7 +79,7 @@ async function runSimulate(cli: SimulateCliOptions): Promise<void> {
     for (const _event of source) progress();
     elapsed = Date.now() - started;
   } else {
-    const producer = await connectLedgerProducer(loadConnectionConfig(process.env), 'simulate');
+    const producer = await connectLedgerProducer(loadConnectionConfig(process.env), 'simulate', topicsFromEnv());
     try {
       const stats = await publishEvents(source, producer, {
         batchSize: integerOption('--batch-size', cli.batchSize, 1),
@@ -119,7 +119,7 @@ async function runSimulate(cli: SimulateCliOptions): Promise<void> {
 export function registerSimulateCommand(program: Command): void {
   program
     .command('simulate')
-    .description('publish seeded, MUA-RL-shaped simulated rollouts of the real tau2 airline/retail tasks (deterministic ids: the same seed republishes the same events)')
+    .description('publish seeded, MUA-RL-shaped simulated rollouts of the real tau2 airline/retail tasks (deterministic ids: the same seed republishes the same events); topics from ROLLOUT_EVENTS_TOPIC / TASK_DEFINITIONS_TOPIC')
     .option('--tasks <n>', 'distinct tasks (picked by the seed from the 164 tau2 tasks; default all)')
     .option('--group-size <g>', 'rollouts per group (G)', '8')
     .option('--rollouts <n>', 'rollouts per run, in whole groups (default tasks × G)')
