@@ -32,6 +32,11 @@ export const grpoAssemblerSpec = {
   GRPO_MAX_LEASE_TIMEOUT_S: env.int('longest lease a trainer may ask for', 86_400, { min: 1 }),
   GRPO_SESSION_TIMEOUT_MS: env.int('Kafka consumer session timeout: how long a crashed instance holds its partitions', 30_000, { min: 6_000 }),
   GRPO_DB_POOL_MAX: env.int('PostgreSQL connections of the assembler', 10, { min: 2, max: 200 }),
+  GRPO_QUEUE_RECORDS: env.int('Kafka records fetched ahead of the writer; one transaction applies everything queued', 20_000, { min: 1 }),
+  GRPO_DLQ_TOPIC: env.string(
+    'dead-letter topic for undecodable messages; empty (default): counted and skipped, because the materializer dead-letters the same messages of the shared topic — set it when no materializer reads GRPO_TOPIC',
+    '',
+  ),
 };
 
 export type GrpoAssemblerConfig = EnvValues<typeof grpoAssemblerSpec>;

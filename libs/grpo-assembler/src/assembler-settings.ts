@@ -20,6 +20,9 @@ export interface AssemblerSettings {
   readonly outputDir: string;
   readonly defaultLeaseTimeoutS: number;
   readonly maxLeaseTimeoutS: number;
+  readonly queueRecords: number;
+  /** Null: poison is counted and skipped (the materializer dead-letters it). */
+  readonly dlqTopic: string | null;
 }
 
 export function assemblerSettingsFrom(config: GrpoAssemblerConfig, outputDir: string): AssemblerSettings {
@@ -44,6 +47,8 @@ export function assemblerSettingsFrom(config: GrpoAssemblerConfig, outputDir: st
     outputDir,
     defaultLeaseTimeoutS: config.GRPO_LEASE_TIMEOUT_S,
     maxLeaseTimeoutS: config.GRPO_MAX_LEASE_TIMEOUT_S,
+    queueRecords: config.GRPO_QUEUE_RECORDS,
+    dlqTopic: config.GRPO_DLQ_TOPIC.trim() === '' ? null : config.GRPO_DLQ_TOPIC.trim(),
   };
 }
 

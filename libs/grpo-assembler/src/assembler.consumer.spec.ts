@@ -1,6 +1,6 @@
 import { LedgerError } from '@rollout-ledger/contracts';
 import type { ConsumedRecord } from '@rollout-ledger/kafka';
-import { toOffsetRecords } from './assembler.consumer';
+import { freshPoison, toOffsetRecords } from './assembler.consumer';
 
 const message = (offset: string) => ({ topic: 't', partition: 0, offset, key: null, value: null, headers: {}, timestamp: '0' });
 
@@ -17,5 +17,18 @@ describe('toOffsetRecords', () => {
       { offset: '5', event: null },
       { offset: '6', event: null },
     ]);
+  });
+});
+
+describe('freshPoison', () => {
+  it('given poison below and at a partition’s checkpoint, then only the records not applied before are returned', () => {
+    const poison = (partition: number, offset: string) =>
+      ({ kind: 'poison', error: new LedgerError('EVENT_UNDECODABLE', 'bad'), message: { ...message(offset), partition } }) as Extract<ConsumedRecord, { kind: 'poison' }>;
+    const records = [poison(0, '3'), poison(0, '7'), poison(1, '2')];
+    const fresh = freshPoison(records, [
+      { topic: 't', partition: 0, offset: '7' },
+      { topic: 't', partition: 1, offset: '0' },
+    ]);
+    expect(fresh.map((r) => `${r.message.partition}@${r.message.offset}`)).toEqual(['0@7', '1@2']);
   });
 });

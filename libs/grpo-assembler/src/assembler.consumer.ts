@@ -1,9 +1,15 @@
 import { Logger } from '@nestjs/common';
-import { isLedgerError, type RolloutEvent, type RolloutEventType } from '@rollout-ledger/contracts';
-import type { ConsumedRecord, LedgerConsumer } from '@rollout-ledger/kafka';
-import type { AssemblerEngine, OffsetRecord, StepResult } from './assembler.engine';
+import type { RolloutEvent, RolloutEventType } from '@rollout-ledger/contracts';
+import type { ConsumedRecord, DeadLetterPublisher, LedgerConsumer } from '@rollout-ledger/kafka';
+import type { AssemblerEngine, ApplyResult, OffsetRecord, PartitionOffset, PartitionRecords, StepResult } from './assembler.engine';
+import { FetchQueue } from './fetch.queue';
+import { partitionKey } from './pending-events.buffer';
 
 const ROLLOUT_TYPES: ReadonlySet<string> = new Set<RolloutEventType>(['RolloutStarted', 'TurnRecorded', 'ToolCallRecorded', 'RewardAssigned', 'RolloutCompleted']);
+const RETRY_INITIAL_MS = 100;
+const RETRY_MAX_MS = 5_000;
+
+type PoisonRecord = Extract<ConsumedRecord, { kind: 'poison' }>;
 
 /** The records of one fetch as the engine takes them: poison and foreign types keep their offset but carry no event. */
 export function toOffsetRecords(records: readonly ConsumedRecord[]): OffsetRecord[] {
@@ -13,57 +19,146 @@ export function toOffsetRecords(records: readonly ConsumedRecord[]): OffsetRecor
   });
 }
 
+/** Poison of the fetches not applied before (at or past each partition's checkpoint). */
+export function freshPoison(poison: readonly PoisonRecord[], firstFresh: readonly PartitionOffset[]): PoisonRecord[] {
+  const from = new Map(firstFresh.map((p) => [partitionKey(p.topic, p.partition), BigInt(p.offset)]));
+  return poison.filter((p) => BigInt(p.message.offset) >= (from.get(partitionKey(p.message.topic, p.message.partition)) ?? 0n));
+}
+
 export interface ConsumerHooks {
   readonly onStep: (result: StepResult) => void;
-  readonly onPoison: (record: Extract<ConsumedRecord, { kind: 'poison' }>) => void;
+  /** Poison seen for the first time; `dlq` tells whether it was dead-lettered. */
+  readonly onPoison: (record: PoisonRecord, dlq: boolean) => void;
+}
+
+export interface AssemblerConsumerOptions {
+  /** Records queued between the fetch loop and the writer before fetching waits. */
+  readonly queueRecords: number;
+  /** Null: poison is counted and skipped (the materializer dead-letters the same messages). */
+  readonly deadLetters: DeadLetterPublisher | null;
+}
+
+interface QueuedFetch extends PartitionRecords {
+  readonly size: number;
+  readonly poison: readonly PoisonRecord[];
 }
 
 /**
- * Feeds each fetched batch to the engine. Kafka offsets are committed only after Postgres committed
- * (autoCommit off); the Postgres checkpoint is the truth, so a lost Kafka commit only causes a
- * re-read that the engine skips. Poison is skipped here: dead-lettering is the materializer's job
- * on the same topic, and a second copy in the DLQ would only confuse its readers.
+ * Kafka → engine. kafkajs hands over one partition's fetch at a time; fetches are queued so the
+ * next one overlaps the current transaction, and the writer applies everything queued in one
+ * transaction. Kafka offsets are committed only after Postgres committed (autoCommit off), and
+ * what is committed is each partition's replay-from offset — the first event of its oldest
+ * undecided group — not the checkpoint: a restart re-reads from there to rebuild the in-memory
+ * events, and the Postgres checkpoint keeps those re-read records from being applied twice.
  */
 export class AssemblerConsumer {
   private readonly logger = new Logger('grpo-assembler');
+  private readonly queue: FetchQueue<QueuedFetch>;
   private lastError: string | null = null;
   private running = false;
+  private stopping = false;
+  private writing: Promise<void> | null = null;
+  private readonly toCommit = new Map<string, PartitionOffset>();
+  private committing: Promise<void> | null = null;
 
   constructor(
     private readonly consumer: LedgerConsumer,
     private readonly engine: AssemblerEngine,
     private readonly hooks: ConsumerHooks,
-  ) {}
+    private readonly options: AssemblerConsumerOptions,
+  ) {
+    this.queue = new FetchQueue(options.queueRecords);
+  }
 
   get health(): { healthy: boolean; detail?: string } {
     return this.running && this.lastError === null ? { healthy: true } : { healthy: false, detail: this.lastError ?? 'not running' };
   }
 
   async start(): Promise<void> {
+    await this.options.deadLetters?.connect();
     await this.consumer.connect();
+    this.writing = this.writeLoop();
     await this.consumer.run(async (records, context) => {
-      for (const record of records) if (record.kind === 'poison') this.hooks.onPoison(record);
-      try {
-        const result = await this.engine.applyRecords(context.topic, context.partition, toOffsetRecords(records));
-        this.lastError = null;
-        this.hooks.onStep(result);
-      } catch (error) {
-        this.lastError = (error as Error).message;
-        if (isLedgerError(error) && !error.retriable) this.logger.error(`cannot apply a batch of ${context.topic}/${context.partition}: ${this.lastError}`);
-        // Thrown so kafkajs re-fetches and retries from the last committed offset.
-        throw error;
-      }
-      const last = records[records.length - 1];
-      if (last === undefined) return;
-      await this.consumer
-        .commit([{ topic: context.topic, partition: context.partition, offset: (BigInt(last.message.offset) + 1n).toString() }])
-        .catch((error: Error) => this.logger.warn(`Kafka offset commit failed (Postgres holds the checkpoint): ${error.message}`));
+      if (records.length === 0) return;
+      const fetch: QueuedFetch = {
+        topic: context.topic,
+        partition: context.partition,
+        records: toOffsetRecords(records),
+        poison: records.filter((r): r is PoisonRecord => r.kind === 'poison'),
+        size: records.length,
+      };
+      await this.queue.push(fetch, context.heartbeat);
     });
     this.running = true;
   }
 
+  /** Applies what is queued already (when Postgres is up), then leaves the group. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping = true;
+    this.queue.close();
+    await this.writing;
+    await this.committing;
     await this.consumer.disconnect();
+    await this.options.deadLetters?.disconnect().catch(() => undefined);
+  }
+
+  private async writeLoop(): Promise<void> {
+    for (;;) {
+      const fetches = await this.queue.take();
+      if (fetches.length === 0) return;
+      const result = await this.applyWithRetry(fetches);
+      if (result === null) return;
+      this.hooks.onStep(result);
+      this.commit(result.replayFrom);
+    }
+  }
+
+  /** Retries until the transaction commits: nothing is skipped, and a full queue pauses fetching meanwhile. */
+  private async applyWithRetry(fetches: readonly QueuedFetch[]): Promise<ApplyResult | null> {
+    const poison = fetches.flatMap((f) => f.poison);
+    let delay = RETRY_INITIAL_MS;
+    for (;;) {
+      try {
+        const result = await this.engine.applyBatches(fetches, { beforeCommit: (firstFresh) => this.deadLetter(freshPoison(poison, firstFresh)) });
+        this.lastError = null;
+        return result;
+      } catch (error) {
+        this.lastError = (error as Error).message;
+        this.logger.warn(`cannot apply ${fetches.length} fetch(es), retrying in ${delay} ms: ${this.lastError}`);
+        if (this.stopping) return null;
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  /**
+   * Dead-letters inside the transaction, before the checkpoint that skips these records commits:
+   * a crash in between re-sends them (at-least-once, like the materializer), never loses them.
+   */
+  private async deadLetter(poison: readonly PoisonRecord[]): Promise<void> {
+    const dlq = this.options.deadLetters;
+    for (const record of poison) {
+      if (dlq !== null) await dlq.send({ key: record.message.key, value: record.message.value, headers: record.message.headers }, record.message, record.error);
+      this.hooks.onPoison(record, dlq !== null);
+    }
+  }
+
+  /** Coalesces commits: one in flight, the latest replay-from of each partition next. */
+  private commit(positions: readonly PartitionOffset[]): void {
+    for (const p of positions) this.toCommit.set(partitionKey(p.topic, p.partition), p);
+    if (this.committing !== null) return;
+    this.committing = (async () => {
+      while (this.toCommit.size > 0) {
+        const offsets = [...this.toCommit.values()];
+        this.toCommit.clear();
+        await this.consumer
+          .commit(offsets)
+          .catch((error: Error) => this.logger.warn(`Kafka offset commit failed (a restart re-reads a little more): ${error.message}`));
+      }
+    })().finally(() => {
+      this.committing = null;
+    });
   }
 }

@@ -9,6 +9,7 @@ import {
   initialGroup,
   type AssembledBatch,
   type FilteredGroup,
+  type GroupDecision,
   type GroupState,
   type ReadyGroup,
 } from '@rollout-ledger/grpo';
@@ -16,22 +17,25 @@ import { groupConfigFor, type AssemblerSettings } from './assembler-settings';
 import { batchEventIdOf, batchIdOf } from './batch-identity';
 import type { BatchFileWriter } from './batch-file.writer';
 import { insertBatch, nextSequence } from './batch.repository';
-import { lockAssembler, readCheckpoint, writeCheckpoint } from './checkpoint.repository';
+import { lockAssembler, readCheckpoints, writeCheckpoints } from './checkpoint.repository';
 import type { Clock } from './clock';
 import {
-  eventsOfGroups,
   lockGroups,
+  logFilter,
   markBatched,
   markFiltered,
   markReady,
+  oldestUndecidedOffset,
   pendingGroups,
   readyGroupsOf,
   runsWithReadyGroups,
-  saveGroupStates,
-  storeEvents,
+  saveGroups,
+  undecidedGroups,
+  type GroupWrite,
   type StoredGroup,
 } from './group.repository';
 import { rewardFnsUsed, trajectoriesOf } from './group-trajectories';
+import { PendingEventsBuffer, partitionKey } from './pending-events.buffer';
 import { trainerVersions } from './trainer.repository';
 import { trainerVersionFor, versionsFingerprint, type TrainerVersion } from './trainer-versions';
 
@@ -41,6 +45,20 @@ export interface OffsetRecord {
   readonly event: RolloutEvent | null;
 }
 
+/** The records of one fetch of one partition, in offset order. */
+export interface PartitionRecords {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly OffsetRecord[];
+}
+
+/** A partition and an offset: the next one to apply (checkpoint) or the one a restart must read from. */
+export interface PartitionOffset {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+}
+
 export interface StepResult {
   readonly applied: number;
   readonly ready: number;
@@ -48,26 +66,53 @@ export interface StepResult {
   readonly batchIds: readonly string[];
 }
 
-const EMPTY: StepResult = { applied: 0, ready: 0, filtered: [], batchIds: [] };
+export interface ApplyResult extends StepResult {
+  /** Per partition, the offset to commit to Kafka: where a restart must start reading to rebuild the undecided groups. */
+  readonly replayFrom: readonly PartitionOffset[];
+}
+
+export interface ApplyOptions {
+  /** Called inside the transaction, before the checkpoints commit, with the first not-yet-applied offset of each partition. */
+  readonly beforeCommit?: (firstFresh: readonly PartitionOffset[]) => Promise<void>;
+}
+
+const EMPTY: ApplyResult = { applied: 0, ready: 0, filtered: [], batchIds: [], replayFrom: [] };
+const STATE_FREE: ReadonlySet<string> = new Set(['TurnRecorded', 'ToolCallRecorded']);
 
 interface Step {
   readonly tx: Knex.Transaction;
   readonly now: number;
   readonly versions: readonly TrainerVersion[];
+  applied: number;
   ready: number;
   readonly filtered: FilteredGroup[];
   readonly batchIds: string[];
+  /** Groups batched or filtered in this step (or found decided): dropped from the buffer once it commits. */
+  readonly settled: Set<string>;
+  /** Groups whose rows this step writes. */
+  readonly persisted: Set<string>;
+}
+
+interface Located {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: bigint;
+  readonly event: RolloutEvent;
 }
 
 /**
  * The assembler's write side. Each call is one Postgres transaction, serialised per assembler by an
- * advisory lock: fold events into group state (their events kept for the trajectories), decide with
- * the pure evaluateGroup, assemble batches with the pure assembleBatch, write the payload files,
- * move the consumer checkpoint. A crash anywhere rolls all of it back; redelivery then redoes it.
+ * advisory lock: fold the events of several partitions' fetches into group state, decide with the
+ * pure evaluateGroup, assemble batches with the pure assembleBatch and write their JSONL payloads,
+ * move the checkpoints. Only RolloutStarted, RolloutCompleted and RewardAssigned change a group's
+ * row; every event of an undecided group is kept in memory (PendingEventsBuffer) for its payload
+ * and re-read from Kafka after a restart. A crash anywhere rolls the transaction back; redelivery
+ * then redoes it.
  */
 export class AssemblerEngine {
   private readonly logger = new Logger('grpo-assembler');
   private lastFingerprint: string | null = null;
+  readonly buffer = new PendingEventsBuffer();
 
   constructor(
     private readonly db: Knex,
@@ -76,106 +121,225 @@ export class AssemblerEngine {
     private readonly files: BatchFileWriter,
   ) {}
 
-  /** Applies one fetched batch of one partition; offsets below the stored checkpoint were applied already. */
-  async applyRecords(topic: string, partition: number, records: readonly OffsetRecord[]): Promise<StepResult> {
-    if (records.length === 0) return EMPTY;
-    const name = this.settings.name;
-    return this.db.transaction(async (tx) => {
-      await lockAssembler(tx, name);
-      const next = await readCheckpoint(tx, name, topic, partition);
-      const fresh = records.filter((r) => BigInt(r.offset) >= next);
-      if (fresh.length === 0) return EMPTY;
-      const step = await this.openStep(tx);
-      const events = fresh.flatMap((r) => (r.event === null ? [] : [r.event]));
-      const touched = await this.applyEvents(tx, events);
-      const runs = await this.decide(step, touched);
-      await this.assembleRuns(step, runs);
-      const last = fresh[fresh.length - 1] as OffsetRecord;
-      await writeCheckpoint(tx, name, topic, partition, BigInt(last.offset) + 1n);
-      return { applied: events.length, ready: step.ready, filtered: step.filtered, batchIds: step.batchIds };
-    });
+  /** Applies one fetch of one partition (see applyBatches). */
+  applyRecords(topic: string, partition: number, records: readonly OffsetRecord[], options: ApplyOptions = {}): Promise<ApplyResult> {
+    return this.applyBatches([{ topic, partition, records }], options);
   }
 
   /**
-   * The periodic pass: times out groups past GRPO_GROUP_TIMEOUT_MS and, when a trainer reported a new
-   * policy version (or on the first pass after a start), re-evaluates every pending and ready group.
+   * Applies the fetches of any partitions in one transaction. Records below a partition's stored
+   * checkpoint were applied already: their events only go back into the buffer (after a restart),
+   * for the groups still undecided.
+   */
+  async applyBatches(batches: readonly PartitionRecords[], options: ApplyOptions = {}): Promise<ApplyResult> {
+    const merged = mergePartitions(batches);
+    if (merged.length === 0) return EMPTY;
+    const name = this.settings.name;
+    const outcome = await this.db.transaction(async (tx) => {
+      await lockAssembler(tx, name);
+      const checkpoints = await readCheckpoints(tx, name, merged);
+      const replayed: Located[] = [];
+      const fresh: Located[] = [];
+      const advanced: { topic: string; partition: number; nextOffset: bigint }[] = [];
+      const after = new Map<string, bigint>();
+      for (const batch of merged) {
+        const next = checkpoints.get(partitionKey(batch.topic, batch.partition)) ?? 0n;
+        const first = BigInt((batch.records[0] as OffsetRecord).offset);
+        if (this.buffer.startReading(batch.topic, batch.partition, first)) await this.checkCoverage(tx, batch.topic, batch.partition, first);
+        for (const record of batch.records) {
+          if (record.event === null) continue;
+          const offset = BigInt(record.offset);
+          (offset < next ? replayed : fresh).push({ topic: batch.topic, partition: batch.partition, offset, event: record.event });
+        }
+        const end = batch.records.reduce((max, r) => (BigInt(r.offset) > max ? BigInt(r.offset) : max), first) + 1n;
+        if (end > next) advanced.push({ topic: batch.topic, partition: batch.partition, nextOffset: end });
+        after.set(partitionKey(batch.topic, batch.partition), end > next ? end : next);
+      }
+      await this.rebuild(tx, replayed);
+      if (advanced.length === 0) return { step: null, after };
+      const step = await this.openStep(tx);
+      step.applied = fresh.length;
+      const runs = await this.applyEvents(step, fresh);
+      await this.assembleRuns(step, runs);
+      await writeCheckpoints(tx, name, advanced);
+      await options.beforeCommit?.(merged.map((b) => ({ topic: b.topic, partition: b.partition, offset: (checkpoints.get(partitionKey(b.topic, b.partition)) ?? 0n).toString() })));
+      return { step, after };
+    });
+    const step = outcome.step;
+    if (step !== null) this.settle(step);
+    const replayFrom = merged.map((b) => {
+      const checkpoint = outcome.after.get(partitionKey(b.topic, b.partition)) ?? 0n;
+      return { topic: b.topic, partition: b.partition, offset: this.buffer.replayFrom(b.topic, b.partition, checkpoint).toString() };
+    });
+    if (step === null) return { ...EMPTY, replayFrom };
+    return { applied: step.applied, ready: step.ready, filtered: step.filtered, batchIds: step.batchIds, replayFrom };
+  }
+
+  /**
+   * The periodic pass: times out groups past GRPO_GROUP_TIMEOUT_MS, re-evaluates every pending and
+   * ready group when a trainer reported a new policy version (or on the first pass after a start),
+   * and fills batches from ready groups left waiting (e.g. decided by another instance).
    */
   async sweep(): Promise<StepResult> {
-    let fingerprint = '';
-    const result = await this.db.transaction(async (tx) => {
+    const step = await this.db.transaction(async (tx) => {
       await lockAssembler(tx, this.settings.name);
-      const step = await this.openStep(tx);
-      fingerprint = versionsFingerprint(step.versions);
-      const everything = fingerprint !== this.lastFingerprint;
-      const candidates = await pendingGroups(tx, this.settings.name, everything ? null : step.now - this.settings.timeoutMs);
-      const runs = await this.decide(step, candidates);
-      if (everything) for (const run of await runsWithReadyGroups(tx, this.settings.name)) runs.add(run);
-      await this.assembleRuns(step, runs);
-      return { applied: 0, ready: step.ready, filtered: step.filtered, batchIds: step.batchIds };
+      const opened = await this.openStep(tx);
+      const everything = versionsFingerprint(opened.versions) !== this.lastFingerprint;
+      const candidates = await pendingGroups(tx, this.settings.name, everything ? null : opened.now - this.settings.timeoutMs);
+      const runs = await this.decide(opened, candidates);
+      for (const run of await runsWithReadyGroups(tx, this.settings.name)) runs.add(run);
+      await this.assembleRuns(opened, runs);
+      return opened;
     });
-    this.lastFingerprint = fingerprint;
-    return result;
+    this.lastFingerprint = versionsFingerprint(step.versions);
+    this.settle(step);
+    return { applied: 0, ready: step.ready, filtered: step.filtered, batchIds: step.batchIds };
+  }
+
+  private settle(step: Step): void {
+    this.buffer.markPersisted(step.persisted);
+    this.buffer.drop(step.settled);
   }
 
   private async openStep(tx: Knex.Transaction): Promise<Step> {
-    return { tx, now: this.clock(), versions: await trainerVersions(tx, this.settings.name), ready: 0, filtered: [], batchIds: [] };
+    return {
+      tx,
+      now: this.clock(),
+      versions: await trainerVersions(tx, this.settings.name),
+      applied: 0,
+      ready: 0,
+      filtered: [],
+      batchIds: [],
+      settled: new Set(),
+      persisted: new Set(),
+    };
   }
 
-  /** Folds events into their groups; events of groups already batched or filtered are late and ignored. */
-  private async applyEvents(tx: Knex.Transaction, events: readonly RolloutEvent[]): Promise<StoredGroup[]> {
-    const name = this.settings.name;
-    const stored = await lockGroups(tx, name, [...new Set(events.map((e) => e.data.group_id))]);
-    const states = new Map<string, GroupState>();
-    const kept: RolloutEvent[] = [];
-    for (const event of events) {
-      const groupId = event.data.group_id;
-      const existing = stored.get(groupId);
-      if (existing !== undefined && existing.status !== 'pending') continue;
-      const state = states.get(groupId) ?? existing?.state ?? initialGroup(groupId);
-      states.set(groupId, evolveGroup(state, event));
-      kept.push(event);
+  /**
+   * A partition read for the first time by this process must start at or before its oldest
+   * undecided group, or that group's earlier events are out of reach (Kafka offsets reset, or
+   * retention shorter than the group timeout). Such groups are never batched from a partial
+   * buffer (PendingEventsBuffer.canBuild); this says so loudly.
+   */
+  private async checkCoverage(tx: Knex.Transaction, topic: string, partition: number, first: bigint): Promise<void> {
+    const oldest = await oldestUndecidedOffset(tx, this.settings.name, topic, partition);
+    if (oldest !== null && oldest < first) {
+      this.logger.error(`${topic}/${partition}: reading starts at offset ${first} but undecided groups start at ${oldest}; their earlier events are not re-read, so they will not be batched here`);
     }
-    await storeEvents(tx, name, kept);
-    const groups = [...states].map(([group_id, state]): StoredGroup => ({ group_id, status: 'pending', state }));
-    await saveGroupStates(tx, name, groups);
-    return groups;
   }
 
-  /** Evaluates pending groups; returns the runs that got a new ready group. */
+  /** Puts re-read events (below the checkpoint) back into the buffer, for the groups still undecided. */
+  private async rebuild(tx: Knex.Transaction, replayed: readonly Located[]): Promise<void> {
+    if (replayed.length === 0) return;
+    const unknown = [...new Set(replayed.map((r) => r.event.data.group_id).filter((g) => !this.buffer.has(g)))];
+    const undecided = await undecidedGroups(tx, this.settings.name, unknown);
+    const added = new Set<string>();
+    for (const r of replayed) {
+      const groupId = r.event.data.group_id;
+      if (!this.buffer.has(groupId) && !undecided.has(groupId)) continue;
+      this.buffer.add(r.topic, r.partition, r.offset, r.event);
+      if (undecided.has(groupId)) added.add(groupId);
+    }
+    this.buffer.markPersisted(added);
+  }
+
+  /**
+   * Folds fresh events into their groups and decides the groups whose state changed; returns the
+   * runs that got a new ready group. Events of groups already batched or filtered are late and
+   * ignored; so are state events of a ready group (its batch members are fixed).
+   */
+  private async applyEvents(step: Step, fresh: readonly Located[]): Promise<Set<string>> {
+    const name = this.settings.name;
+    const lookup = new Set<string>();
+    for (const r of fresh) {
+      const groupId = r.event.data.group_id;
+      if (!STATE_FREE.has(r.event.type) || !this.buffer.isPersisted(groupId)) lookup.add(groupId);
+    }
+    const stored = await lockGroups(step.tx, name, [...lookup]);
+    const writes = new Map<string, { state: GroupState; topic: string; partition: number; firstOffset: bigint }>();
+    for (const r of fresh) {
+      const groupId = r.event.data.group_id;
+      const existing = stored.get(groupId);
+      if (existing !== undefined && (existing.status === 'batched' || existing.status === 'filtered')) {
+        step.settled.add(groupId);
+        continue;
+      }
+      const stateFree = STATE_FREE.has(r.event.type);
+      if (existing?.status === 'ready' && !stateFree) continue;
+      this.buffer.add(r.topic, r.partition, r.offset, r.event);
+      // A turn of a group whose row exists changes nothing in Postgres: it only joins the buffer.
+      if (stateFree && (existing !== undefined || !lookup.has(groupId))) continue;
+      const write = writes.get(groupId) ?? {
+        state: existing?.state ?? initialGroup(groupId),
+        topic: r.topic,
+        partition: r.partition,
+        firstOffset: this.buffer.firstOffsetOf(groupId) ?? r.offset,
+      };
+      writes.set(groupId, { ...write, state: stateFree ? write.state : evolveGroup(write.state, r.event) });
+    }
+    const runs = new Set<string>();
+    const rows: GroupWrite[] = [];
+    for (const [groupId, write] of writes) {
+      const decision = this.evaluate(step, write.state);
+      rows.push({ group_id: groupId, ...write, decision });
+      step.persisted.add(groupId);
+      await this.record(step, write.state, decision, runs);
+    }
+    await saveGroups(step.tx, name, rows);
+    return runs;
+  }
+
+  private evaluate(step: Step, state: GroupState): GroupDecision {
+    return evaluateGroup(state, groupConfigFor(this.settings, trainerVersionFor(step.versions, state.run_id)), step.now);
+  }
+
+  /** Counts a decision and logs a filter; the row itself is written by the caller. */
+  private async record(step: Step, state: GroupState, decision: GroupDecision, runs: Set<string>): Promise<void> {
+    if (decision.status === 'ready') {
+      step.ready += 1;
+      if (state.run_id !== null) runs.add(state.run_id);
+    } else if (decision.status === 'filtered') {
+      await logFilter(step.tx, this.settings.name, state.run_id, decision, trainerVersionFor(step.versions, state.run_id), step.now);
+      step.filtered.push(decision);
+      step.settled.add(decision.group_id);
+    }
+  }
+
+  /** Evaluates stored pending groups (the sweep) and writes each decision; returns the runs that got a new ready group. */
   private async decide(step: Step, groups: readonly StoredGroup[]): Promise<Set<string>> {
     const runs = new Set<string>();
     for (const group of groups) {
-      const trainerVersion = trainerVersionFor(step.versions, group.state.run_id);
-      const decision = evaluateGroup(group.state, groupConfigFor(this.settings, trainerVersion), step.now);
+      const decision = this.evaluate(step, group.state);
+      if (decision.status === 'ready') await markReady(step.tx, this.settings.name, decision);
+      else if (decision.status === 'filtered') await this.filter(step, group.state, decision);
       if (decision.status === 'ready') {
-        await markReady(step.tx, this.settings.name, decision);
         step.ready += 1;
         if (group.state.run_id !== null) runs.add(group.state.run_id);
-      } else if (decision.status === 'filtered') {
-        await this.filter(step, group.state, decision, trainerVersion);
       }
     }
     return runs;
   }
 
-  private async filter(step: Step, state: GroupState, decision: FilteredGroup, trainerVersion: number | undefined): Promise<void> {
-    await markFiltered(step.tx, this.settings.name, state.run_id, decision, trainerVersion, step.now);
+  private async filter(step: Step, state: GroupState, decision: FilteredGroup): Promise<void> {
+    await markFiltered(step.tx, this.settings.name, state.run_id, decision, trainerVersionFor(step.versions, state.run_id), step.now);
     step.filtered.push(decision);
+    step.settled.add(decision.group_id);
   }
 
   /**
-   * Fills batches of each run from its ready groups. Ready groups are evaluated again first, so one
-   * that went stale while waiting for its batch to fill is filtered rather than trained on.
+   * Fills batches of each run from its ready groups whose events this process holds. Ready groups
+   * are evaluated again first, so one that went stale while waiting for its batch to fill is
+   * filtered rather than trained on.
    */
   private async assembleRuns(step: Step, runs: ReadonlySet<string>): Promise<void> {
     for (const runId of [...runs].sort()) {
-      const trainerVersion = trainerVersionFor(step.versions, runId);
-      const config = groupConfigFor(this.settings, trainerVersion);
+      const config = groupConfigFor(this.settings, trainerVersionFor(step.versions, runId));
       const ready: ReadyGroup[] = [];
       const states = new Map<string, GroupState>();
       for (const group of await readyGroupsOf(step.tx, this.settings.name, runId)) {
+        if (!this.buffer.canBuild(group)) continue;
         const decision = evaluateGroup(group.state, config, step.now);
-        if (decision.status === 'filtered') await this.filter(step, group.state, decision, trainerVersion);
+        if (decision.status === 'filtered') await this.filter(step, group.state, decision);
         if (decision.status !== 'ready') continue;
         ready.push(decision);
         states.set(group.group_id, group.state);
@@ -192,7 +356,7 @@ export class AssemblerEngine {
     const name = this.settings.name;
     const sequence = await nextSequence(step.tx, name, runId);
     const batchId = batchIdOf(name, runId, sequence, batch.group_ids);
-    const trajectories = trajectoriesOf(await eventsOfGroups(step.tx, name, batch.group_ids));
+    const trajectories = trajectoriesOf(batch.group_ids.flatMap((groupId) => this.buffer.eventsOf(groupId)));
     const members = buildBatchMembers(batch, (rolloutId) => trajectories.get(rolloutId));
     const files = await this.files.writeJsonl(runId, sequence, batchId, members);
     const rewardEventIds = new Map(batch.groups.flatMap((g) => g.members.map((m) => [m.rollout_id, m.reward_event_id] as const)));
@@ -215,7 +379,21 @@ export class AssemblerEngine {
       members: members.map((m) => ({ ...m, reward_event_id: rewardEventIds.get(m.rollout_id) as string })),
     });
     await markBatched(step.tx, name, batch.group_ids, batchId);
+    for (const groupId of batch.group_ids) step.settled.add(groupId);
     this.logger.debug(`batch ${batchId} (run ${runId} #${sequence}): ${batch.group_ids.length} groups, ${members.length} rollouts`);
     return batchId;
   }
+}
+
+/** One entry per partition, records concatenated in fetch order (a queue can hold two fetches of one partition). */
+function mergePartitions(batches: readonly PartitionRecords[]): PartitionRecords[] {
+  const byKey = new Map<string, { topic: string; partition: number; records: OffsetRecord[] }>();
+  for (const batch of batches) {
+    if (batch.records.length === 0) continue;
+    const key = partitionKey(batch.topic, batch.partition);
+    const entry = byKey.get(key) ?? { topic: batch.topic, partition: batch.partition, records: [] };
+    entry.records.push(...batch.records);
+    byKey.set(key, entry);
+  }
+  return [...byKey.values()];
 }

@@ -1,20 +1,17 @@
 import type { Knex } from 'knex';
-import type { RolloutEvent } from '@rollout-ledger/contracts';
-import type { FilteredGroup, GroupState, ReadyGroup } from '@rollout-ledger/grpo';
+import type { FilteredGroup, GroupDecision, GroupState, ReadyGroup } from '@rollout-ledger/grpo';
+import type { GroupPosition } from './pending-events.buffer';
 
 export type GroupStatus = 'pending' | 'ready' | 'batched' | 'filtered';
 
-export interface StoredGroup {
-  readonly group_id: string;
+export interface StoredGroup extends GroupPosition {
   readonly status: GroupStatus;
-  readonly state: GroupState;
 }
 
-interface GroupRow {
-  group_id: string;
-  status: GroupStatus;
-  state: GroupState;
-}
+type GroupRow = StoredGroup;
+
+/** Columns read whenever a group may go into a batch: its state and where its events start. */
+const GROUP_COLUMNS = ['group_id', 'status', 'state', 'kafka_topic', 'kafka_partition', 'first_offset'] as const;
 
 /** Locks and reads the groups named (missing ones are simply absent). */
 export async function lockGroups(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<Map<string, StoredGroup>> {
@@ -23,57 +20,75 @@ export async function lockGroups(tx: Knex.Transaction, assembler: string, groupI
     .where('assembler', assembler)
     .whereIn('group_id', [...groupIds])
     .forUpdate()
-    .select('group_id', 'status', 'state')) as GroupRow[];
+    .select(...GROUP_COLUMNS)) as GroupRow[];
   return new Map(rows.map((row) => [row.group_id, row]));
 }
 
-export async function saveGroupStates(tx: Knex.Transaction, assembler: string, groups: readonly StoredGroup[]): Promise<void> {
-  if (groups.length === 0) return;
-  await tx('grpo_groups')
-    .insert(
-      groups.map((g) => ({
-        assembler,
-        group_id: g.group_id,
-        run_id: g.state.run_id,
-        status: g.status,
-        state: JSON.stringify(g.state),
-        first_event_at: g.state.first_event_at,
-        updated_at: tx.fn.now(),
-      })),
-    )
-    .onConflict(['assembler', 'group_id'])
-    .merge(['run_id', 'state', 'first_event_at', 'updated_at']);
+/** The groups named that are still undecided (pending, or ready and waiting for a batch). */
+export async function undecidedGroups(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<Set<string>> {
+  if (groupIds.length === 0) return new Set();
+  const rows = await tx('grpo_groups')
+    .where('assembler', assembler)
+    .whereIn('group_id', [...groupIds])
+    .whereIn('status', ['pending', 'ready'])
+    .select<{ group_id: string }[]>('group_id');
+  return new Set(rows.map((r) => r.group_id));
+}
+
+/** The first offset of the oldest undecided group of a partition: where reading must start to rebuild them all. */
+export async function oldestUndecidedOffset(tx: Knex.Transaction, assembler: string, topic: string, partition: number): Promise<bigint | null> {
+  const row = await tx('grpo_groups')
+    .where({ assembler, kafka_topic: topic, kafka_partition: partition })
+    .whereIn('status', ['pending', 'ready'])
+    .min<{ min: string | null }>('first_offset as min')
+    .first();
+  return row?.min === null || row?.min === undefined ? null : BigInt(row.min);
+}
+
+/** A group's new state and the decision taken on it in the same step. */
+export interface GroupWrite {
+  readonly group_id: string;
+  readonly state: GroupState;
+  readonly decision: GroupDecision;
+  /** Where the group's first event sits; only written when the row is created. */
+  readonly topic: string;
+  readonly partition: number;
+  readonly firstOffset: bigint;
 }
 
 /**
- * Keeps every event of an undecided group (turns included) so its trajectories can be built later.
- * One INSERT … SELECT FROM unnest(arrays): six bind parameters whatever the count, which keeps
- * query building and parsing off the hot path (a multi-row VALUES list costs far more per row).
+ * Writes every touched group of a step in one statement: state, status and decision together, so
+ * a group that becomes ready costs no second round trip. Rows are sorted by group_id so concurrent
+ * writers (another instance's sweep) always lock them in the same order.
  */
-export async function storeEvents(tx: Knex.Transaction, assembler: string, events: readonly RolloutEvent[]): Promise<void> {
-  if (events.length === 0) return;
+export async function saveGroups(tx: Knex.Transaction, assembler: string, groups: readonly GroupWrite[]): Promise<void> {
+  if (groups.length === 0) return;
+  const sorted = [...groups].sort((a, b) => (a.group_id < b.group_id ? -1 : a.group_id > b.group_id ? 1 : 0));
   await tx.raw(
-    `insert into grpo_group_events (assembler, event_id, group_id, rollout_id, event_type, payload)
-     select ?, e.event_id, e.group_id, e.rollout_id, e.event_type, e.payload::jsonb
-     from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[]) as e(event_id, group_id, rollout_id, event_type, payload)
-     on conflict (assembler, event_id) do nothing`,
+    `insert into grpo_groups (assembler, group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset, updated_at)
+     select ?, g.group_id, g.run_id, g.status, g.state::jsonb, g.decision::jsonb, g.first_event_at, g.ready_at, g.kafka_topic, g.kafka_partition, g.first_offset, now()
+     from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::bigint[])
+       as g(group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset)
+     on conflict (assembler, group_id) do update set
+       run_id = excluded.run_id, status = excluded.status, state = excluded.state, decision = excluded.decision,
+       first_event_at = excluded.first_event_at, ready_at = excluded.ready_at, updated_at = excluded.updated_at,
+       kafka_topic = coalesce(grpo_groups.kafka_topic, excluded.kafka_topic),
+       kafka_partition = coalesce(grpo_groups.kafka_partition, excluded.kafka_partition),
+       first_offset = coalesce(grpo_groups.first_offset, excluded.first_offset)`,
     [
       assembler,
-      events.map((e) => e.data.event_id),
-      events.map((e) => e.data.group_id),
-      events.map((e) => e.data.rollout_id),
-      events.map((e) => e.type),
-      events.map((e) => JSON.stringify(e.data)),
+      sorted.map((g) => g.group_id),
+      sorted.map((g) => g.state.run_id),
+      sorted.map((g) => g.decision.status),
+      sorted.map((g) => JSON.stringify(g.state)),
+      sorted.map((g) => (g.decision.status === 'pending' ? null : JSON.stringify(g.decision))),
+      sorted.map((g) => g.state.first_event_at),
+      sorted.map((g) => (g.decision.status === 'ready' ? g.decision.ready_at : null)),
+      sorted.map((g) => g.topic),
+      sorted.map((g) => g.partition),
+      sorted.map((g) => g.firstOffset.toString()),
     ],
   );
-}
-
-export async function eventsOfGroups(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<RolloutEvent[]> {
-  const rows = await tx('grpo_group_events')
-    .where('assembler', assembler)
-    .whereIn('group_id', [...groupIds])
-    .select<{ event_type: RolloutEvent['type']; payload: RolloutEvent['data'] }[]>('event_type', 'payload');
-  return rows.map((row) => ({ type: row.event_type, data: row.payload }) as RolloutEvent);
 }
 
 export async function markReady(tx: Knex.Transaction, assembler: string, group: ReadyGroup): Promise<void> {
@@ -93,6 +108,18 @@ export async function markFiltered(
   await tx('grpo_groups')
     .where({ assembler, group_id: group.group_id })
     .update({ status: 'filtered', decision: JSON.stringify(group), updated_at: tx.fn.now() });
+  await logFilter(tx, assembler, runId, group, trainerPolicyVersion, now);
+}
+
+/** The audit trail of a filter decision (idempotent per group). */
+export async function logFilter(
+  tx: Knex.Transaction,
+  assembler: string,
+  runId: string | null,
+  group: FilteredGroup,
+  trainerPolicyVersion: number | undefined,
+  now: number,
+): Promise<void> {
   await tx('grpo_group_filters')
     .insert({
       assembler,
@@ -106,7 +133,6 @@ export async function markFiltered(
     })
     .onConflict(['assembler', 'group_id'])
     .ignore();
-  await dropEvents(tx, assembler, [group.group_id]);
 }
 
 export async function markBatched(tx: Knex.Transaction, assembler: string, groupIds: readonly string[], batchId: string): Promise<void> {
@@ -114,25 +140,20 @@ export async function markBatched(tx: Knex.Transaction, assembler: string, group
     .where('assembler', assembler)
     .whereIn('group_id', [...groupIds])
     .update({ status: 'batched', batch_id: batchId, updated_at: tx.fn.now() });
-  await dropEvents(tx, assembler, groupIds);
 }
 
 /** Pending groups the sweep must look at: those past the timeout, or all of them. */
 export async function pendingGroups(tx: Knex.Transaction, assembler: string, startedBefore: number | null): Promise<StoredGroup[]> {
   const query = tx('grpo_groups').where({ assembler, status: 'pending' });
   if (startedBefore !== null) query.where('first_event_at', '<=', startedBefore);
-  return (await query.forUpdate().select('group_id', 'status', 'state')) as GroupRow[];
+  return (await query.forUpdate().select(...GROUP_COLUMNS)) as GroupRow[];
 }
 
 export async function readyGroupsOf(tx: Knex.Transaction, assembler: string, runId: string): Promise<StoredGroup[]> {
-  return (await tx('grpo_groups').where({ assembler, status: 'ready', run_id: runId }).forUpdate().select('group_id', 'status', 'state')) as GroupRow[];
+  return (await tx('grpo_groups').where({ assembler, status: 'ready', run_id: runId }).orderBy('group_id').forUpdate().select(...GROUP_COLUMNS)) as GroupRow[];
 }
 
 export async function runsWithReadyGroups(tx: Knex.Transaction, assembler: string): Promise<string[]> {
   const rows = await tx('grpo_groups').where({ assembler, status: 'ready' }).distinct<{ run_id: string }[]>('run_id');
   return rows.map((r) => r.run_id);
-}
-
-async function dropEvents(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<void> {
-  await tx('grpo_group_events').where('assembler', assembler).whereIn('group_id', [...groupIds]).delete();
 }

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Knex } from 'knex';
 import type { ConnectionConfig } from '@rollout-ledger/config';
-import { EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
+import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
 import { AssemblerConsumer } from './assembler.consumer';
 import { AssemblerEngine, type StepResult } from './assembler.engine';
@@ -45,7 +45,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     try {
       await ensureTopics(admin, {
         partitions: this.connection.ROLLOUT_EVENTS_PARTITIONS,
-        names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic },
+        names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic, ...(this.settings.dlqTopic === null ? {} : { rolloutEventsDlq: this.settings.dlqTopic }) },
       });
     } finally {
       await admin.disconnect();
@@ -60,17 +60,20 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     this.publisher.kick();
 
     const onStep = (result: StepResult) => this.record(result);
-    const poison = this.metrics.counter('rollout_ledger_grpo_poison_total', 'undecodable messages the GRPO assembler skipped', ['assembler']);
+    const poison = this.metrics.counter('rollout_ledger_grpo_poison_total', 'undecodable messages the GRPO assembler skipped, by whether it dead-lettered them', ['assembler', 'dlq']);
+    const dlqTopic = this.settings.dlqTopic;
     this.consumer = new AssemblerConsumer(
       new LedgerConsumer({ ...kafka, groupId: this.settings.name, topics: [this.settings.topic], serde, autoCommit: false, fromBeginning: true, sessionTimeoutMs: this.settings.sessionTimeoutMs, heartbeatIntervalMs: Math.min(3_000, Math.floor(this.settings.sessionTimeoutMs / 3)) }),
       this.engine,
       {
         onStep,
-        onPoison: (record) => {
-          poison.inc({ assembler: this.settings.name });
-          this.logger.warn(`skipping undecodable ${record.message.topic}/${record.message.partition}@${record.message.offset}: ${record.error.message}`);
+        onPoison: (record, dlq) => {
+          poison.inc({ assembler: this.settings.name, dlq: String(dlq) });
+          const where = `${record.message.topic}/${record.message.partition}@${record.message.offset}`;
+          this.logger.warn(dlq ? `dead-lettered undecodable ${where} to ${dlqTopic}: ${record.error.message}` : `skipping undecodable ${where} (the materializer dead-letters it): ${record.error.message}`);
         },
       },
+      { queueRecords: this.settings.queueRecords, deadLetters: dlqTopic === null ? null : new DeadLetterPublisher({ ...kafka, topic: dlqTopic }) },
     );
     await this.consumer.start();
     this.health.register(`grpo-assembler:${this.settings.name}`, () => this.consumer?.health ?? { healthy: false, detail: 'stopped' });

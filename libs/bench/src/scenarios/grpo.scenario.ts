@@ -1,20 +1,31 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { EventType, TypedEvent } from '@rollout-ledger/contracts';
+import type { EventType } from '@rollout-ledger/contracts';
 import { LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 import { createDatabase } from '@rollout-ledger/persistence';
 import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
+import { GRPO_STREAM_SHAPE, GrpoStream } from './grpo-stream.generator';
 
 const KEY = 'bench-grpo-trainer-key';
-const GROUP_SIZE = 8;
-const TURNS = 6;
-const BATCH_GROUPS = 8;
-/** Pause between waves: the offered load, kept under what the assembler sustains so the figure is latency, not backlog. */
-const WAVE_INTERVAL_MS = 150;
+/** MUA-RL: a training step is 32 prompts × 8 rollouts. */
+const BATCH_GROUPS = 32;
+/** Events published per chunk interval; each chunk is one LedgerProducer.publish (acks=all). */
+const CHUNK_INTERVAL_MS = 50;
+const TRAINER_POLL_MS = 5;
+
+interface Phase {
+  readonly name: 'light' | 'full';
+  readonly targetEventsPerS: number;
+  readonly seconds: number;
+}
+
+const PHASES = (quick: boolean): readonly Phase[] => [
+  { name: 'light', targetEventsPerS: 2_000, seconds: quick ? 4 : 20 },
+  { name: 'full', targetEventsPerS: 24_000, seconds: quick ? 4 : 30 },
+];
 
 /**
  * The assembler runs as its own process (`rollout-ledger serve --apps grpo`), as deployed, so the
@@ -44,64 +55,29 @@ async function stopAssembler(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** One wave of BATCH_GROUPS groups: start, turns and completion now; the rewards are published with the next wave. */
-function wave(runId: string, index: number): { body: TypedEvent[]; rewards: TypedEvent[] } {
-  const body: TypedEvent[] = [];
-  const rewards: TypedEvent[] = [];
-  const at = Date.now();
-  for (let g = 0; g < BATCH_GROUPS; g++) {
-    const group_id = `${runId}-w${index}-g${g}`;
-    for (let attempt = 0; attempt < GROUP_SIZE; attempt++) {
-      const envelope = { rollout_id: `${group_id}-r${attempt}`, group_id, run_id: runId, occurred_at: at };
-      body.push({
-        type: 'RolloutStarted',
-        data: { ...envelope, event_id: randomUUID(), task_id: `task-${g}`, domain: 'retail', group_size: GROUP_SIZE, policy_version: 1, attempt, system_prompt: 'You are a retail agent.', tools: '[]', user_simulator: null, sampling: null, labels: {} },
-      });
-      for (let turn_index = 0; turn_index < TURNS; turn_index++) {
-        const assistant = turn_index % 2 === 1;
-        body.push({
-          type: 'TurnRecorded',
-          data: {
-            ...envelope,
-            event_id: randomUUID(),
-            turn_index,
-            role: assistant ? 'assistant' : 'user',
-            content: `turn ${turn_index} of attempt ${attempt}: ${'lorem ipsum '.repeat(20)}`,
-            tool_calls: [],
-            tool_call_id: null,
-            name: null,
-            trainable: assistant,
-            token_ids: Array.from({ length: 64 }, (_, i) => i + turn_index),
-            logprobs: assistant ? Array.from({ length: 64 }, () => -0.1) : null,
-            policy_version: null,
-            usage: null,
-          },
-        });
-      }
-      body.push({ type: 'RolloutCompleted', data: { ...envelope, event_id: randomUUID(), termination_reason: 'user_stop', num_turns: TURNS, final_state_hash: null, duration_ms: 1 } });
-      // Half the attempts succeed: every group has signal (none is filtered as zero-variance).
-      const reward = (attempt + g) % 2;
-      rewards.push({ type: 'RewardAssigned', data: { ...envelope, event_id: randomUUID(), reward, components: {}, reward_fn: 'db-hash', reward_fn_version: '1', source: 'online', details: null } });
-    }
-  }
-  return { body, rewards };
-}
-
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Number((sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0).toFixed(2));
 }
 
+interface PhaseStats {
+  events: number;
+  seconds: number;
+  /** Last publish of the phase → last of its batches leased: how far the assembler fell behind. */
+  drainMs: number;
+}
+
 /**
  * Latency from the last reward of a batch's groups (the moment Kafka acknowledged it) to the batch
- * being leasable, as seen by a trainer polling POST /v1/batches/lease every ~2 ms, while the next
- * wave of rollouts streams in. Each wave of 8 groups × 8 rollouts × 6 turns fills exactly one batch.
+ * being leasable, as seen by a trainer polling POST /v1/batches/lease every ~5 ms, while a
+ * MUA-RL-shaped stream flows in: 32 groups in flight, 8 rollouts each, 12 turns with tool calls
+ * and 64 token ids on assistant turns, 32-group batches. Two phases on one assembler: a light
+ * load, then the full load (as fast as one producer publishes, up to the target rate).
  */
 export const grpoScenario: BenchScenario = {
   name: 'grpo',
-  description: 'GRPO assembler: last reward of a group → its batch leasable, p50/p99 under streaming load (goal p99 ≤ 100 ms)',
+  description: 'GRPO assembler: last reward of a group → its batch leasable, p50/p99 under light and full streaming load (goal p99 ≤ 100 ms at ≥ 20,000 events/s)',
   async run(context: BenchContext): Promise<readonly BenchFigure[]> {
-    const waves = context.quick ? 12 : 64;
     const tag = `bench-grpo-${context.runTag}`;
     const names = { rolloutEvents: `${tag}.rollout.events`, rolloutEventsDlq: `${tag}.rollout.events.dlq`, taskDefinitions: `${tag}.task.definitions`, grpoBatches: `${tag}.grpo.batches` };
     const connection = { brokers: context.connection.KAFKA_BROKERS, clientId: 'bench-grpo', logLevel: 'nothing' as const };
@@ -126,6 +102,7 @@ export const grpoScenario: BenchScenario = {
     const topics: Partial<Record<EventType, string>> = {
       RolloutStarted: names.rolloutEvents,
       TurnRecorded: names.rolloutEvents,
+      ToolCallRecorded: names.rolloutEvents,
       RewardAssigned: names.rolloutEvents,
       RolloutCompleted: names.rolloutEvents,
       BatchAssembled: names.grpoBatches,
@@ -133,13 +110,14 @@ export const grpoScenario: BenchScenario = {
     const producer = new LedgerProducer({ ...connection, registryUrl: context.connection.SCHEMA_REGISTRY_URL, topics });
     await producer.connect();
     const rewardedAt = new Map<string, number>();
+    const phaseOf = new Map<string, Phase['name']>();
     // Latencies are computed at the end: a batch can become leasable before publish() has returned.
     const leased: { groupIds: readonly string[]; at: number }[] = [];
-    let events = 0;
+    const stats = new Map<Phase['name'], PhaseStats>();
     let polling = true;
     let lastPublish = performance.now();
     const trainer = (async () => {
-      while (polling || leased.length < waves) {
+      while (polling) {
         const response = await fetch(`${url}/v1/batches/lease`, {
           method: 'POST',
           headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
@@ -147,8 +125,7 @@ export const grpoScenario: BenchScenario = {
         });
         const leasedAt = performance.now();
         if (response.status === 204) {
-          await new Promise((resolve) => setTimeout(resolve, 2));
-          if (!polling && performance.now() - lastPublish > 30_000) break;
+          await new Promise((resolve) => setTimeout(resolve, TRAINER_POLL_MS));
           continue;
         }
         const lease = (await response.json()) as { batch_id: string; lease_id: string; group_ids: string[] };
@@ -160,19 +137,40 @@ export const grpoScenario: BenchScenario = {
         });
       }
     })();
-    const started = performance.now();
     try {
-      let previous: TypedEvent[] = [];
-      for (let w = 0; w <= waves; w++) {
-        const next = w < waves ? wave(tag, w) : { body: [], rewards: [] };
-        const sent = [...next.body, ...previous];
-        await producer.publish(sent);
-        lastPublish = performance.now();
-        events += sent.length;
-        for (const reward of previous) if (reward.type === 'RewardAssigned') rewardedAt.set(reward.data.group_id, lastPublish);
-        previous = next.rewards;
-        if (w % 8 === 0) context.progress(`grpo: wave ${w}/${waves}, ${leased.length} batches leased`);
-        await new Promise((resolve) => setTimeout(resolve, WAVE_INTERVAL_MS));
+      for (const phase of PHASES(context.quick)) {
+        const stream = new GrpoStream(`${tag}-${phase.name}`);
+        // Groups past the last full batch of the phase stay ready, waiting for more: not measured.
+        const done: string[] = [];
+        const perChunk = Math.max(1, Math.round((phase.targetEventsPerS * CHUNK_INTERVAL_MS) / 1000));
+        const started = performance.now();
+        let events = 0;
+        let chunks = 0;
+        while (performance.now() - started < phase.seconds * 1000) {
+          const due = started + chunks * CHUNK_INTERVAL_MS;
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          const finished: string[] = [];
+          const chunk = stream.take(perChunk, finished);
+          await producer.publish(chunk);
+          lastPublish = performance.now();
+          for (const groupId of finished) {
+            rewardedAt.set(groupId, lastPublish);
+            phaseOf.set(groupId, phase.name);
+            done.push(groupId);
+          }
+          events += chunk.length;
+          chunks += 1;
+          if (chunks % Math.round(5_000 / CHUNK_INTERVAL_MS) === 0) context.progress(`grpo ${phase.name}: ${events} events, ${done.length} groups complete, ${leased.length} batches leased`);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        const expected = Math.floor(done.length / BATCH_GROUPS);
+        const phaseLeased = () => leased.filter((l) => phaseOf.get(l.groupIds[0] as string) === phase.name);
+        const deadline = performance.now() + 120_000;
+        while (phaseLeased().length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        const last = Math.max(...phaseLeased().map((l) => l.at));
+        stats.set(phase.name, { events, seconds, drainMs: last - lastPublish });
+        context.progress(`grpo ${phase.name}: ${Math.round(events / seconds)} events/s offered, ${phaseLeased().length}/${expected} batches leased`);
       }
       polling = false;
       await trainer;
@@ -182,14 +180,25 @@ export const grpoScenario: BenchScenario = {
       await stopAssembler(child);
       await cleanUp(context, tag, admin, Object.values(names), outputDir);
     }
-    const seconds = (performance.now() - started) / 1000;
-    const latencies = leased.map((l) => l.at - Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN))).filter(Number.isFinite);
-    const note = `${latencies.length}/${waves} batches of ${BATCH_GROUPS} groups × ${GROUP_SIZE} rollouts × ${TURNS} turns (64 token ids per turn); ${events} events at ${Math.round(events / seconds)} events/s, 6 partitions; trainer polls every ~2 ms; assembler in its own process`;
-    return [
-      { name: 'grpo_reward_to_leasable_p50', value: percentile(latencies, 0.5), unit: 'ms', note },
-      { name: 'grpo_reward_to_leasable_p99', value: percentile(latencies, 0.99), unit: 'ms', note: `${note}; goal ≤ 100 ms` },
-      { name: 'grpo_reward_to_leasable_max', value: Number(Math.max(...latencies).toFixed(2)), unit: 'ms', note },
-    ];
+    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; trainer polls every ~${TRAINER_POLL_MS} ms; assembler in its own process`;
+    const figures: BenchFigure[] = [];
+    for (const phase of PHASES(context.quick)) {
+      const s = stats.get(phase.name) as PhaseStats;
+      const latencies = leased
+        .filter((l) => phaseOf.get(l.groupIds[0] as string) === phase.name)
+        .map((l) => l.at - Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN)))
+        .filter(Number.isFinite);
+      const rate = Math.round(s.events / s.seconds);
+      const note = `${phase.name} load: ${latencies.length} batches, ${s.events} events in ${s.seconds.toFixed(1)} s = ${rate} events/s offered (target ${phase.targetEventsPerS}); ${shape}`;
+      figures.push(
+        { name: `grpo.${phase.name}.offered_events_per_s`, value: rate, unit: 'events/s', note },
+        { name: `grpo.${phase.name}.reward_to_leasable_p50`, value: percentile(latencies, 0.5), unit: 'ms', note },
+        { name: `grpo.${phase.name}.reward_to_leasable_p99`, value: percentile(latencies, 0.99), unit: 'ms', note: `${note}; goal ≤ 100 ms` },
+        { name: `grpo.${phase.name}.reward_to_leasable_max`, value: Number(Math.max(...latencies).toFixed(2)), unit: 'ms', note },
+        { name: `grpo.${phase.name}.drain_after_last_publish`, value: Math.round(s.drainMs), unit: 'ms', note: 'last publish of the phase → its last batch leased (a growing backlog shows here)' },
+      );
+    }
+    return figures;
   },
 };
 
