@@ -94,4 +94,12 @@ describe('curriculum option validation', () => {
   it('given lo=0 and hi=1, then they are accepted', () => {
     expect(computeCurriculum(records, { window: { kind: 'all' }, lo: 0, hi: 1 })).toHaveLength(3);
   });
+
+  it('given 200,000 attempts of one task, then it aggregates them all (linear, no argument-spread limits)', () => {
+    const many = Array.from({ length: 200_000 }, (_, i) => attempt('retail-9', i % 50, 1_000 + i, i % 4 === 0 ? 1 : 0));
+    expect(computeCurriculum(many, { window: { kind: 'all' } })).toEqual([
+      { task_id: 'retail-9', domain: 'retail', attempts: 200_000, passes: 50_000, pass_rate: 0.25, mean_reward: 0.25, band: 'learnable', min_policy_version: 0, max_policy_version: 49, last_attempt_at: 200_999 },
+    ]);
+    expect(computeCurriculum(many, { window: { kind: 'attempts', last: 4 } })[0]).toMatchObject({ attempts: 4, passes: 1, min_policy_version: 46, max_policy_version: 49 });
+  });
 });

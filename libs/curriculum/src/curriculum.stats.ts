@@ -9,7 +9,10 @@ export function computeCurriculum(records: readonly AttemptRecord[], options: Cu
   const byTask = new Map<string, AttemptRecord[]>();
   for (const record of applyVersionWindow(records, resolved.window)) {
     const key = `${record.domain}\u0000${record.task_id}`;
-    byTask.set(key, [...(byTask.get(key) ?? []), record]);
+    // Appended in place: copying the task's list on every record made this quadratic per task.
+    const attempts = byTask.get(key);
+    if (attempts === undefined) byTask.set(key, [record]);
+    else attempts.push(record);
   }
   return [...byTask.values()]
     .map((attempts) => taskStats(applyAttemptWindow(attempts, resolved.window), resolved))
@@ -40,7 +43,20 @@ function applyAttemptWindow(attempts: readonly AttemptRecord[], window: Curricul
 
 function taskStats(attempts: readonly AttemptRecord[], options: ResolvedCurriculumOptions): TaskCurriculumStats {
   const first = attempts[0] as AttemptRecord;
-  const passes = attempts.filter((a) => a.reward >= options.passThreshold).length;
+  // One pass; rewards are summed in attempt order as before, so mean_reward is bit-for-bit the same.
+  // (Math.min(...xs) would also overflow the call stack on a task with ~100k attempts.)
+  let passes = 0;
+  let sum = 0;
+  let minVersion = Infinity;
+  let maxVersion = -Infinity;
+  let lastAt = -Infinity;
+  for (const attempt of attempts) {
+    if (attempt.reward >= options.passThreshold) passes++;
+    sum += attempt.reward;
+    if (attempt.policy_version < minVersion) minVersion = attempt.policy_version;
+    if (attempt.policy_version > maxVersion) maxVersion = attempt.policy_version;
+    if (attempt.occurred_at > lastAt) lastAt = attempt.occurred_at;
+  }
   const pass_rate = passes / attempts.length;
   return {
     task_id: first.task_id,
@@ -48,11 +64,11 @@ function taskStats(attempts: readonly AttemptRecord[], options: ResolvedCurricul
     attempts: attempts.length,
     passes,
     pass_rate,
-    mean_reward: attempts.reduce((sum, a) => sum + a.reward, 0) / attempts.length,
+    mean_reward: sum / attempts.length,
     band: bandOf(pass_rate, options),
-    min_policy_version: Math.min(...attempts.map((a) => a.policy_version)),
-    max_policy_version: Math.max(...attempts.map((a) => a.policy_version)),
-    last_attempt_at: Math.max(...attempts.map((a) => a.occurred_at)),
+    min_policy_version: minVersion,
+    max_policy_version: maxVersion,
+    last_attempt_at: lastAt,
   };
 }
 

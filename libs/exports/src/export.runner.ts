@@ -11,7 +11,7 @@ import type { RecordWriter } from './record-writer';
 import { rewardSelector } from './reward-choice';
 import { RL_COLUMNS } from './rl-parquet.columns';
 import { rlRows, type RlRow } from './rl.format';
-import { sftRecord } from './sft.format';
+import { sftLinesOf } from './sft-lines.source';
 import { trlRecord } from './trl.format';
 import { VERL_COLUMNS, verlRow, type VerlRow } from './verl.format';
 
@@ -61,7 +61,12 @@ export async function runExport(params: RunExportParams): Promise<ExportSummary>
   };
   switch (options.format) {
     case 'sft':
-      await emit(new JsonlWriter(sink), map(source, (t) => sftRecord(t, { weights: options.weights })));
+      for await (const lines of sftLinesOf(params.repository, filter, params.pageSize, options.weights)) {
+        await sink.write(lines.join(''));
+        counts.trajectories += lines.length;
+        counts.records += lines.length;
+        report();
+      }
       break;
     case 'trl':
       await emit(new JsonlWriter(sink), map(source, trlRecord));

@@ -198,7 +198,7 @@ export function toTrajectory(row: RolloutRow, turns: readonly TurnRow[], calls: 
 }
 
 // Stored as a jsonb array; tolerate a JSON text inside jsonb too (what a producer sent verbatim).
-function toolsOf(value: unknown): readonly unknown[] {
+export function toolsOf(value: unknown): readonly unknown[] {
   const parsed = typeof value === 'string' ? safeParse(value) : value;
   return Array.isArray(parsed) ? parsed : [];
 }

@@ -5,20 +5,11 @@ import type { EventRow, RewardRow, RolloutRow, ToolCallRow, TurnRow } from './hi
 import { toDetail, toEventView, toSummary, toTrajectory } from './history.mapper';
 import { decodeCursor, encodeCursor } from './rollout-cursor';
 import type { RolloutFilter } from './rollout-filter';
+import { queryRolloutDetailRows } from './rollout-detail.query';
+import { queryExportBoundaries, querySftPage, type ExportRange, type SftPage } from './sft-page.query';
+import { REWARD_COLUMNS, REWARD_ORDER, ROLLOUT_COLUMNS, TOOL_CALL_COLUMNS, TOOL_CALL_ORDER, TURN_COLUMNS, TURN_ORDER } from './history-columns';
 import { filterConditions, selectedRewardJoin, whereClause, type SqlFragment } from './rollout-sql';
 import type { RolloutDetail, RolloutEventView, RolloutPage } from './query.types';
-
-// Timestamps leave Postgres as epoch milliseconds: parsing timestamptz text into Date objects was
-// the largest single cost of an export (every turn has one), and the read model is in ms anyway.
-function ms(column: string, alias = column.replace(/^\w+\./, '')): string {
-  return `(extract(epoch from ${column}) * 1000)::float8 as ${alias}`;
-}
-
-const ROLLOUT_COLUMNS = `ro.rollout_id, ro.run_id, ro.group_id, ro.task_id, ro.domain, ro.group_size, ro.policy_version,
-  ro.attempt, ro.system_prompt, ro.tools, ro.user_simulator, ro.sampling, ro.labels, ${ms('ro.started_at', 'started_at')},
-  ro.termination_reason, ro.num_turns, ro.final_state_hash, ro.duration_ms, ${ms('ro.completed_at', 'completed_at')},
-  ro.turn_count, ro.tool_call_count, ro.tool_error_count,
-  sel.reward as sel_reward, sel.reward_fn as sel_reward_fn, sel.reward_fn_version as sel_reward_fn_version, sel.source as sel_source`;
 
 /** A page of rollout rows with their children, in the order of the page. */
 export interface HistoryPage {
@@ -62,10 +53,9 @@ export class RolloutRepository {
   }
 
   async get(rolloutId: string): Promise<RolloutDetail> {
-    const [row] = await this.selectRollouts({}, [{ sql: 'ro.rollout_id = ?', bindings: [rolloutId] }], '', 1);
-    if (!row) throw new RolloutNotFoundError(rolloutId);
-    const [turns, calls, rewards] = await this.children([rolloutId]);
-    return toDetail(row, turns, calls, rewards);
+    const { rollout, turns, calls, rewards } = await queryRolloutDetailRows(this.db, rolloutId);
+    if (rollout === null) throw new RolloutNotFoundError(rolloutId);
+    return toDetail(rollout, turns, calls, rewards);
   }
 
   async events(rolloutId: string): Promise<RolloutEventView[]> {
@@ -96,6 +86,27 @@ export class RolloutRepository {
     return { trajectories, next: rows.length === limit && last ? { group_id: last.group_id, rollout_id: last.rollout_id } : null };
   }
 
+  /** One keyset page of SFT lines' messages rendered by Postgres (same order and filters as exportPage). */
+  sftPage(filter: RolloutFilter, range: ExportRange, limit: number, weights: boolean): Promise<SftPage> {
+    return querySftPage(this.db, filter, range, limit, weights);
+  }
+
+  /** Every `every`-th export position under the filter (range cuts for concurrent pages). */
+  exportBoundaries(filter: RolloutFilter, every: number): Promise<ExportPosition[]> {
+    return queryExportBoundaries(this.db, filter, every);
+  }
+
+  /** These rollouts as trajectories, in the export order; for the rows a fast export path cannot render. */
+  async trajectoriesByIds(ids: readonly string[]): Promise<Trajectory[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.selectRollouts({}, [{ sql: 'ro.rollout_id = any(?)', bindings: [ids] }], 'order by ro.group_id, ro.rollout_id', ids.length);
+    const [turns, calls, rewards] = await this.children(rows.map((row) => row.rollout_id));
+    const turnsBy = groupBy(turns), callsBy = groupBy(calls), rewardsBy = groupBy(rewards);
+    return rows.map((row) =>
+      toTrajectory(row, turnsBy.get(row.rollout_id) ?? [], callsBy.get(row.rollout_id) ?? [], rewardsBy.get(row.rollout_id) ?? []),
+    );
+  }
+
   private async selectRollouts(filter: RolloutFilter, conditions: SqlFragment[], orderBy: string, limit: number): Promise<RolloutRow[]> {
     const join = selectedRewardJoin(filter);
     const where = whereClause(conditions);
@@ -107,21 +118,9 @@ export class RolloutRepository {
   private async children(ids: readonly string[]): Promise<[TurnRow[], ToolCallRow[], RewardRow[]]> {
     if (ids.length === 0) return [[], [], []];
     const [turns, calls, rewards] = await Promise.all([
-      this.db.raw(
-        `select rollout_id, turn_index, event_id, role, content, tool_calls, tool_call_id, name, trainable, token_ids, logprobs,
-           policy_version, usage, ${ms('occurred_at')} from turns where rollout_id = any(?) order by rollout_id, turn_index`,
-        [ids],
-      ),
-      this.db.raw(
-        `select rollout_id, tool_call_id, event_id, name, arguments, requestor, turn_index, result, error, status, latency_ms, ${ms('occurred_at')}
-         from tool_calls where rollout_id = any(?) order by rollout_id, occurred_at, tool_call_id`,
-        [ids],
-      ),
-      this.db.raw(
-        `select event_id, rollout_id, reward, components, reward_fn, reward_fn_version, source, details, ${ms('occurred_at')}
-         from rewards where rollout_id = any(?) order by rollout_id, reward_fn, reward_fn_version, source`,
-        [ids],
-      ),
+      this.db.raw(`select ${TURN_COLUMNS} from turns where rollout_id = any(?) order by ${TURN_ORDER}`, [ids]),
+      this.db.raw(`select ${TOOL_CALL_COLUMNS} from tool_calls where rollout_id = any(?) order by ${TOOL_CALL_ORDER}`, [ids]),
+      this.db.raw(`select ${REWARD_COLUMNS} from rewards where rollout_id = any(?) order by ${REWARD_ORDER}`, [ids]),
     ]);
     return [turns.rows, calls.rows, rewards.rows];
   }
