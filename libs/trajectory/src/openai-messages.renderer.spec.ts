@@ -59,4 +59,14 @@ describe('toOpenAIMessages', () => {
 
     expect(toOpenAIMessages(trajectory)).toEqual([{ role: 'tool', tool_call_id: 'c1', content: 'order not found' }]);
   });
+
+  it('given weights and an assistant tool call, then the message keys keep the order role, content, tool_calls, weight', () => {
+    const trajectory = buildTrajectory([assistantCall, turn(3, { role: 'assistant', content: 'done', trainable: false })]);
+
+    expect(toOpenAIMessages(trajectory, { weights: true }).map((m) => JSON.stringify(m))).toEqual([
+      '{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"get_order_details","arguments":"{\\"order_id\\":\\"#W1\\"}"}}],"weight":1}',
+      '{"role":"assistant","content":"done","weight":0}',
+    ]);
+    expect(Object.keys(toOpenAIMessages(trajectory)[0] ?? {})).toEqual(['role', 'content', 'tool_calls']);
+  });
 });

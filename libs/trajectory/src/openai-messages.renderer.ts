@@ -38,27 +38,28 @@ export interface OpenAIMessagesOptions {
 }
 
 export function toOpenAIMessages(trajectory: Trajectory, options: OpenAIMessagesOptions = {}): OpenAIMessage[] {
+  const turns = trajectory.turns;
+  const weights = options.weights === true;
   const messages: OpenAIMessage[] = [];
-  const hasSystemTurn = trajectory.turns.some((turn) => turn.role === 'system');
-  if (trajectory.system_prompt !== null && !hasSystemTurn) {
+  if (trajectory.system_prompt !== null && !hasSystemTurn(turns)) {
     messages.push({ role: 'system', content: trajectory.system_prompt });
   }
-  for (const turn of trajectory.turns) messages.push(toMessage(trajectory, turn, options));
+  for (const turn of turns) messages.push(toMessage(trajectory, turn, weights));
   return messages;
 }
 
-function toMessage(trajectory: Trajectory, turn: TrajectoryTurn, options: OpenAIMessagesOptions): OpenAIMessage {
+function hasSystemTurn(turns: readonly TrajectoryTurn[]): boolean {
+  for (const turn of turns) if (turn.role === 'system') return true;
+  return false;
+}
+
+function toMessage(trajectory: Trajectory, turn: TrajectoryTurn, weights: boolean): OpenAIMessage {
   switch (turn.role) {
     case 'system':
     case 'user':
       return { role: turn.role, content: turn.content ?? '' };
     case 'assistant':
-      return {
-        role: 'assistant',
-        content: turn.content,
-        ...(turn.tool_calls.length > 0 ? { tool_calls: turn.tool_calls.map(toOpenAIToolCall) } : {}),
-        ...(options.weights === true ? { weight: turn.trainable ? 1 : 0 } : {}),
-      };
+      return toAssistantMessage(turn, weights);
     case 'tool':
       return { role: 'tool', tool_call_id: turn.tool_call_id ?? '', content: toolContent(trajectory, turn) };
     default: {
@@ -66,6 +67,16 @@ function toMessage(trajectory: Trajectory, turn: TrajectoryTurn, options: OpenAI
       throw new Error(`unknown role ${String(unknown)}`);
     }
   }
+}
+
+// One literal per shape, not spreads of conditional objects: no throwaway objects per message,
+// and the key order (role, content, tool_calls, weight) stays what exports serialise.
+function toAssistantMessage(turn: TrajectoryTurn, weights: boolean): OpenAIAssistantMessage {
+  const content = turn.content;
+  const calls = turn.tool_calls.length > 0 ? turn.tool_calls.map(toOpenAIToolCall) : null;
+  if (!weights) return calls === null ? { role: 'assistant', content } : { role: 'assistant', content, tool_calls: calls };
+  const weight = turn.trainable ? 1 : 0;
+  return calls === null ? { role: 'assistant', content, weight } : { role: 'assistant', content, tool_calls: calls, weight };
 }
 
 function toOpenAIToolCall(call: { readonly id: string; readonly name: string; readonly arguments: string }): OpenAIToolCall {

@@ -38,4 +38,27 @@ describe('token sequence', () => {
 
     expect(toTokenSequence(trajectory)?.logprobs).toBeNull();
   });
+
+  it('given a turn of 300,000 tokens, then it is concatenated without exceeding the engine argument limit', () => {
+    const ids = Array.from({ length: 300_000 }, (_, i) => i % 50_000);
+    const trajectory = buildTrajectory([turn(0, { role: 'user', token_ids: [9] }), turn(1, { role: 'assistant', trainable: true, token_ids: ids, logprobs: ids.map(() => -0.5) })]);
+
+    const sequence = toTokenSequence(trajectory);
+    expect(sequence?.token_ids).toHaveLength(300_001);
+    expect(sequence?.token_ids[300_000]).toBe(ids[299_999]);
+    expect(sequence?.logprobs?.slice(0, 2)).toEqual([0, -0.5]);
+    expect(toLossMask(trajectory)).toEqual(sequence?.loss_mask);
+  });
+
+  it('given several tokenized turns, then toLossMask equals the loss mask of toTokenSequence', () => {
+    const trajectory = buildTrajectory([
+      turn(0, { role: 'system', token_ids: [1, 2] }),
+      turn(1, { role: 'user', token_ids: [] }),
+      turn(2, { role: 'assistant', trainable: true, token_ids: [3, 4, 5], logprobs: null }),
+      turn(3, { role: 'tool', token_ids: [6] }),
+    ]);
+
+    expect(toLossMask(trajectory)).toEqual([0, 0, 1, 1, 1, 0]);
+    expect(toLossMask(trajectory)).toEqual(toTokenSequence(trajectory)?.loss_mask);
+  });
 });

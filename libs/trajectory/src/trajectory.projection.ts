@@ -10,8 +10,20 @@ import {
 } from '@rollout-ledger/contracts';
 import { isNewer } from './event-stamp';
 import { parseTools } from './parse-tools';
-import { addToSortedSet, compareStrings, upsertSorted, withSortedKey } from './sorted-insert';
-import type { Trajectory, TrajectoryReward, TrajectoryTurn } from './trajectory.types';
+import { addToSortedSet, upsertSorted, withSortedKey } from './sorted-insert';
+import { TrajectoryBuilder } from './trajectory.builder';
+import {
+  assertSameRollout,
+  compareRewardKeys,
+  compareTurnIndexes,
+  durationOf,
+  minId,
+  toReward,
+  toToolCall,
+  toTurn,
+  unknownEventType,
+} from './trajectory.records';
+import type { Trajectory } from './trajectory.types';
 
 export const trajectoryProjection = { name: 'trajectory', version: 1 } as const;
 
@@ -55,11 +67,7 @@ export function initialTrajectory(rolloutId: string): Trajectory {
  */
 export function evolveTrajectory(state: Trajectory, event: RolloutEvent): Trajectory {
   const data = event.data;
-  if (data.rollout_id !== state.rollout_id) {
-    throw new ValidationError(`event ${data.event_id} belongs to rollout ${data.rollout_id}, not ${state.rollout_id}`, [
-      { path: 'rollout_id', reason: `expected ${state.rollout_id}` },
-    ]);
-  }
+  assertSameRollout(state.rollout_id, data);
   if (state.seen_event_ids.includes(data.event_id)) return state;
   const seen = withEnvelope({ ...state, seen_event_ids: addToSortedSet(state.seen_event_ids, data.event_id) }, data);
   switch (event.type) {
@@ -75,26 +83,25 @@ export function evolveTrajectory(state: Trajectory, event: RolloutEvent): Trajec
       return applyCompleted(seen, event.data);
     default: {
       const unknown: never = event;
-      throw new ValidationError(`unknown rollout event type ${(unknown as { type: string }).type}`);
+      throw unknownEventType((unknown as { type: string }).type);
     }
   }
 }
 
-/** Builds a trajectory from all events of one rollout, in any order. */
+/**
+ * Builds a trajectory from all events of one rollout, in any order: the same result as folding
+ * evolveTrajectory over them, through a mutable builder so the cost is linear in the events.
+ */
 export function buildTrajectory(events: readonly RolloutEvent[]): Trajectory {
   const first = events[0];
   if (first === undefined) throw new ValidationError('buildTrajectory needs at least one event');
-  return events.reduce(evolveTrajectory, initialTrajectory(first.data.rollout_id));
+  const builder = new TrajectoryBuilder(first.data.rollout_id);
+  for (const event of events) builder.apply(event);
+  return builder.build();
 }
 
-// Every event carries run_id and group_id; any one of them may be the first to arrive. On a
-// (corrupt) disagreement the smaller id wins so the result still does not depend on order.
 function withEnvelope(state: Trajectory, data: RolloutEnvelope): Trajectory {
   return { ...state, run_id: minId(state.run_id, data.run_id), group_id: minId(state.group_id, data.group_id) };
-}
-
-function minId(current: string | null, incoming: string): string {
-  return current === null || compareStrings(incoming, current) < 0 ? incoming : current;
 }
 
 function applyStarted(state: Trajectory, data: RolloutStarted): Trajectory {
@@ -134,58 +141,23 @@ function applyCompleted(state: Trajectory, data: RolloutCompleted): Trajectory {
 }
 
 function withDuration(state: Trajectory): Trajectory {
-  const derived = state.started_at !== null && state.completed_at !== null ? state.completed_at - state.started_at : null;
-  return { ...state, duration_ms: state.reported_duration_ms ?? derived };
+  return { ...state, duration_ms: durationOf(state.reported_duration_ms, state.started_at, state.completed_at) };
 }
 
 function applyTurn(state: Trajectory, data: TurnRecorded): Trajectory {
   const existing = state.turns.find((turn) => turn.turn_index === data.turn_index) ?? null;
   if (!isNewer(data, existing)) return state;
-  const turn: TrajectoryTurn = {
-    event_id: data.event_id,
-    occurred_at: data.occurred_at,
-    turn_index: data.turn_index,
-    role: data.role,
-    content: data.content,
-    tool_calls: data.tool_calls,
-    tool_call_id: data.tool_call_id,
-    name: data.name,
-    trainable: data.trainable,
-    token_ids: data.token_ids,
-    logprobs: data.logprobs,
-    policy_version: data.policy_version,
-    usage: data.usage,
-  };
-  return { ...state, turns: upsertSorted(state.turns, turn, (a, b) => a.turn_index - b.turn_index) };
+  return { ...state, turns: upsertSorted(state.turns, toTurn(data), compareTurnIndexes) };
 }
 
 function applyToolCall(state: Trajectory, data: ToolCallRecorded): Trajectory {
   if (!isNewer(data, state.tool_calls[data.tool_call_id] ?? null)) return state;
-  const { event_id, occurred_at, tool_call_id, name, requestor, turn_index, result, error, status, latency_ms } = data;
-  const record = { event_id, occurred_at, tool_call_id, name, arguments: data.arguments, requestor, turn_index, result, error, status, latency_ms };
-  return { ...state, tool_calls: withSortedKey(state.tool_calls, tool_call_id, record) };
+  return { ...state, tool_calls: withSortedKey(state.tool_calls, data.tool_call_id, toToolCall(data)) };
 }
 
 function applyReward(state: Trajectory, data: RewardAssigned): Trajectory {
-  const reward: TrajectoryReward = {
-    event_id: data.event_id,
-    occurred_at: data.occurred_at,
-    reward: data.reward,
-    components: data.components,
-    reward_fn: data.reward_fn,
-    reward_fn_version: data.reward_fn_version,
-    source: data.source,
-    details: data.details,
-  };
+  const reward = toReward(data);
   const existing = state.rewards.find((r) => compareRewardKeys(r, reward) === 0) ?? null;
   if (!isNewer(reward, existing)) return state;
   return { ...state, rewards: upsertSorted(state.rewards, reward, compareRewardKeys) };
-}
-
-function compareRewardKeys(a: TrajectoryReward, b: TrajectoryReward): number {
-  return (
-    compareStrings(a.reward_fn, b.reward_fn) ||
-    compareStrings(a.reward_fn_version, b.reward_fn_version) ||
-    compareStrings(a.source, b.source)
-  );
 }
