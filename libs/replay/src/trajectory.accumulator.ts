@@ -1,13 +1,14 @@
 import type { RolloutEvent } from '@rollout-ledger/contracts';
-import { evolveTrajectory, initialTrajectory, type Trajectory } from '@rollout-ledger/trajectory';
+import { TrajectoryBuilder, type Trajectory } from '@rollout-ledger/trajectory';
 
 /**
  * Folds a stream of rollout events into one trajectory per rollout with the materializer's own
- * projection (evolveTrajectory), so a replayed trajectory is exactly what the history tables show.
+ * projection (TrajectoryBuilder: the same result as folding evolveTrajectory, without copying the
+ * state per event), so a replayed trajectory is exactly what the history tables show.
  * The fold is order-independent, so partitions may be read in any interleaving.
  */
 export class TrajectoryAccumulator {
-  private readonly byRollout = new Map<string, Trajectory>();
+  private readonly byRollout = new Map<string, TrajectoryBuilder>();
   private ignored = 0;
 
   /** Only events of this run are kept when set. */
@@ -19,8 +20,12 @@ export class TrajectoryAccumulator {
       this.ignored += 1;
       return;
     }
-    const current = this.byRollout.get(data.rollout_id) ?? initialTrajectory(data.rollout_id);
-    this.byRollout.set(data.rollout_id, evolveTrajectory(current, event));
+    let builder = this.byRollout.get(data.rollout_id);
+    if (builder === undefined) {
+      builder = new TrajectoryBuilder(data.rollout_id);
+      this.byRollout.set(data.rollout_id, builder);
+    }
+    builder.apply(event);
   }
 
   get size(): number {
@@ -39,8 +44,8 @@ export class TrajectoryAccumulator {
 
   /** Hands the trajectory over and forgets it: memory falls as scoring proceeds. */
   take(rolloutId: string): Trajectory | undefined {
-    const trajectory = this.byRollout.get(rolloutId);
+    const builder = this.byRollout.get(rolloutId);
     this.byRollout.delete(rolloutId);
-    return trajectory;
+    return builder?.build();
   }
 }
