@@ -1,5 +1,9 @@
 import type { Knex } from 'knex';
 import * as eventLogAndTrajectories from './20261201000100_event_log_and_trajectories';
+import * as materializer from './20261201000200_materializer';
+import * as queryIndexes from './20261201000300_query_indexes';
+import * as grpoAssembler from './20261201000400_grpo_assembler';
+import * as grpoReplayPositions from './20261201000600_grpo_replay_positions';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -12,4 +16,8 @@ export interface Migration {
  */
 export const migrations: ReadonlyArray<readonly [name: string, migration: Migration]> = [
   ['20261201000100_event_log_and_trajectories', eventLogAndTrajectories],
+  ['20261201000200_materializer', materializer],
+  ['20261201000300_query_indexes', queryIndexes],
+  ['20261201000400_grpo_assembler', grpoAssembler],
+  ['20261201000600_grpo_replay_positions', grpoReplayPositions],
 ];

@@ -1,0 +1,239 @@
+import type { Pool } from 'pg';
+import type { MaterializerConfig } from '@rollout-ledger/config';
+import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, createAdmin, type ConsumedRecord, type KafkaAdmin, type KafkaConnectionOptions } from '@rollout-ledger/kafka';
+import type { HealthCheckResult } from '@rollout-ledger/observability';
+import { BatchQueue } from './batch-queue';
+import { LagMonitor } from './lag.monitor';
+import { isDataError } from './materializer.errors';
+import type { MaterializerMetrics } from './materializer.metrics';
+import { MaterializerWriter, type PartitionRecords, type PoisonRecord, type WriteResult } from './materializer.writer';
+
+export interface MaterializerLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export type MaterializerSettings = Pick<
+  MaterializerConfig,
+  | 'MATERIALIZER_TOPICS'
+  | 'MATERIALIZER_GROUP_ID'
+  | 'MATERIALIZER_DLQ_TOPIC'
+  | 'MATERIALIZER_MAX_TRIES'
+  | 'MATERIALIZER_RETRY_INITIAL_MS'
+  | 'MATERIALIZER_RETRY_MAX_MS'
+  | 'MATERIALIZER_MAX_TX_EVENTS'
+  | 'MATERIALIZER_QUEUE_BATCHES'
+  | 'MATERIALIZER_LAG_INTERVAL_MS'
+  | 'MATERIALIZER_SESSION_TIMEOUT_MS'
+>;
+
+export interface MaterializerConsumerOptions {
+  readonly kafka: KafkaConnectionOptions;
+  readonly registryUrl: string;
+  readonly pool: Pool;
+  readonly settings: MaterializerSettings;
+  readonly metrics: MaterializerMetrics;
+  readonly logger: MaterializerLogger;
+}
+
+interface QueuedBatch extends PartitionRecords {
+  readonly size: number;
+}
+
+type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Kafka → Postgres. kafkajs hands over one partition's batch at a time (`eachBatch`); batches are
+ * queued so the next fetch overlaps the current write, and the writer merges queued batches (of
+ * any partitions) into one transaction with their checkpoints. Kafka offsets are committed only
+ * after Postgres committed (autoCommit off), so Kafka's offset never runs ahead of Postgres; on a
+ * restart or rebalance, records below the Postgres checkpoint are skipped.
+ */
+export class MaterializerConsumer {
+  private readonly writer: MaterializerWriter;
+  private queue: BatchQueue<QueuedBatch>;
+  private consumer: LedgerConsumer | null = null;
+  private dlq: DeadLetterPublisher | null = null;
+  private admin: KafkaAdmin | null = null;
+  private lag: LagMonitor | null = null;
+  private writing: Promise<void> | null = null;
+  private starting: Promise<void> | null = null;
+  private state: State = 'idle';
+  private databaseError: { since: Date; message: string } | null = null;
+  private lastCommitAt: Date | null = null;
+
+  constructor(private readonly options: MaterializerConsumerOptions) {
+    this.writer = new MaterializerWriter(options.pool, options.settings.MATERIALIZER_GROUP_ID);
+    this.queue = new BatchQueue(options.settings.MATERIALIZER_QUEUE_BATCHES);
+  }
+
+  health(): HealthCheckResult {
+    const s = this.options.settings;
+    if (this.databaseError) return { healthy: false, detail: `cannot commit batches since ${this.databaseError.since.toISOString()} (${this.databaseError.message}); paused and retrying, nothing skipped` };
+    if (this.state !== 'running') return { healthy: false, detail: this.state };
+    return { healthy: true, detail: `group ${s.MATERIALIZER_GROUP_ID} on ${s.MATERIALIZER_TOPICS.join(', ')}; last commit ${this.lastCommitAt?.toISOString() ?? 'none yet'}` };
+  }
+
+  /** After a failed start() and stop(), makes the consumer startable again. */
+  reset(): void {
+    this.state = 'idle';
+    this.queue = new BatchQueue(this.options.settings.MATERIALIZER_QUEUE_BATCHES);
+    this.consumer = null;
+    this.dlq = null;
+    this.admin = null;
+    this.lag = null;
+    this.writing = null;
+    this.starting = null;
+  }
+
+  start(): Promise<void> {
+    if (this.state !== 'idle') return Promise.reject(new Error(`cannot start a materializer that is ${this.state}`));
+    this.state = 'starting';
+    this.starting = this.connectAndRun();
+    return this.starting;
+  }
+
+  private async connectAndRun(): Promise<void> {
+    const s = this.options.settings;
+    this.admin = createAdmin(this.options.kafka);
+    await this.admin.connect();
+    await this.waitForTopics([...s.MATERIALIZER_TOPICS]);
+    if (this.state !== 'starting') return; // stopped meanwhile
+    this.dlq = new DeadLetterPublisher({ ...this.options.kafka, topic: s.MATERIALIZER_DLQ_TOPIC });
+    await this.dlq.connect();
+    this.consumer = new LedgerConsumer({
+      ...this.options.kafka,
+      groupId: s.MATERIALIZER_GROUP_ID,
+      topics: s.MATERIALIZER_TOPICS,
+      serde: new EventSerde({ registry: new HttpSchemaRegistry({ url: this.options.registryUrl, clientId: this.options.kafka.clientId }) }),
+      autoCommit: false,
+      sessionTimeoutMs: s.MATERIALIZER_SESSION_TIMEOUT_MS,
+      heartbeatIntervalMs: Math.max(500, Math.floor(s.MATERIALIZER_SESSION_TIMEOUT_MS / 10)),
+    });
+    await this.consumer.connect();
+    if (this.state !== 'starting') return;
+    this.writing = this.writeLoop();
+    await this.consumer.run((records, context) => this.enqueue(records, context.topic, context.partition, context.heartbeat));
+    this.lag = new LagMonitor(this.admin, this.options.pool, s.MATERIALIZER_GROUP_ID, s.MATERIALIZER_TOPICS, this.options.metrics.lag, s.MATERIALIZER_LAG_INTERVAL_MS);
+    this.lag.start();
+    this.state = 'running';
+    this.options.logger.log(`consuming ${s.MATERIALIZER_TOPICS.join(', ')} as group ${s.MATERIALIZER_GROUP_ID}`);
+  }
+
+  /** Writes what is already queued (when Postgres is up), commits it, then leaves the group. */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'idle') {
+      this.state = 'stopped';
+      return;
+    }
+    this.state = 'stopping';
+    await this.starting?.catch(() => undefined);
+    this.queue.close();
+    await this.writing;
+    await this.lag?.stop();
+    await this.consumer?.disconnect().catch((error: Error) => this.options.logger.warn(`consumer disconnect: ${error.message}`));
+    await this.dlq?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    this.state = 'stopped';
+  }
+
+  private async waitForTopics(topics: string[]): Promise<void> {
+    let reported = '';
+    for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+      const present = new Set(await (this.admin as KafkaAdmin).listTopics());
+      const missing = topics.filter((topic) => !present.has(topic)).join(', ');
+      if (missing === '' || this.state !== 'starting') return;
+      if (missing !== reported) this.options.logger.warn(`waiting for topic(s) ${missing} to be created ('rollout-ledger topics ensure' or the ingest app creates them)`);
+      reported = missing;
+      await sleep(delay);
+    }
+  }
+
+  private async enqueue(records: ConsumedRecord[], topic: string, partition: number, heartbeat: () => Promise<void>): Promise<void> {
+    if (records.length === 0) return;
+    await this.queue.push({ topic, partition, records, size: records.length }, heartbeat);
+  }
+
+  private async writeLoop(): Promise<void> {
+    for (;;) {
+      const items = await this.queue.take(this.options.settings.MATERIALIZER_MAX_TX_EVENTS);
+      if (items.length === 0) return;
+      const result = await this.writeWithRetry(items);
+      if (result === null) {
+        this.queue.clear(); // stopping during an outage: nothing of it was committed anywhere
+        return;
+      }
+      await this.commitKafka(result);
+    }
+  }
+
+  /**
+   * Retries until the transaction commits. Database outages back off and retry forever (the full
+   * queue stops fetching: the consumer pauses and nothing is skipped); a batch that fails on its
+   * data MAX_TRIES times is retried event by event, and the events Postgres refuses become poison.
+   */
+  private async writeWithRetry(items: readonly QueuedBatch[]): Promise<WriteResult | null> {
+    const s = this.options.settings;
+    const { metrics } = this.options;
+    let dataFailures = 0;
+    let delay = s.MATERIALIZER_RETRY_INITIAL_MS;
+    for (;;) {
+      const started = process.hrtime.bigint();
+      try {
+        const result = await this.writer.write(items, { isolate: dataFailures >= s.MATERIALIZER_MAX_TRIES, beforeCommit: (poison) => this.deadLetter(poison) });
+        metrics.transactionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        metrics.batchSize.observe(items.reduce((n, item) => n + item.size, 0));
+        this.record(result);
+        if (this.databaseError) this.options.logger.log('batches commit again; resuming');
+        this.databaseError = null;
+        return result;
+      } catch (error) {
+        const message = (error as Error).message;
+        if (isDataError(error)) {
+          dataFailures++;
+          metrics.retries.inc({ reason: 'data' });
+          this.options.logger.warn(`batch refused on its data (try ${dataFailures}/${s.MATERIALIZER_MAX_TRIES}): ${message}`);
+          continue;
+        }
+        metrics.retries.inc({ reason: 'unavailable' });
+        if (!this.databaseError) {
+          this.databaseError = { since: new Date(), message };
+          this.options.logger.error(`cannot commit a batch (PostgreSQL or the dead-letter topic unavailable), pausing and retrying: ${message}`);
+        }
+        if (this.state === 'stopping') return null;
+        await sleep(delay);
+        delay = Math.min(delay * 2, s.MATERIALIZER_RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private async deadLetter(poison: readonly PoisonRecord[]): Promise<void> {
+    const dlq = this.dlq as DeadLetterPublisher;
+    for (const { message, error } of poison) {
+      await dlq.send(message, message, error);
+      this.options.metrics.deadLetters.inc({ code: error.code });
+      this.options.logger.warn(`dead-lettered ${message.topic}[${message.partition}]@${message.offset} to ${dlq.topic}: [${error.code}] ${error.message}`);
+    }
+  }
+
+  private record(result: WriteResult): void {
+    const { events } = this.options.metrics;
+    for (const [type, n] of Object.entries(result.appliedByType)) events.inc({ outcome: 'applied', type }, n);
+    if (result.duplicates > 0) events.inc({ outcome: 'duplicate', type: 'any' }, result.duplicates);
+    if (result.skipped > 0) events.inc({ outcome: 'skipped', type: 'any' }, result.skipped);
+    if (result.poison.length > 0) events.inc({ outcome: 'dead_lettered', type: 'any' }, result.poison.length);
+  }
+
+  /** Postgres already holds the truth: a failed Kafka commit only means re-reading (and skipping) later. */
+  private async commitKafka(result: WriteResult): Promise<void> {
+    try {
+      await this.consumer?.commit(result.checkpoints);
+      this.lastCommitAt = new Date();
+    } catch (error) {
+      this.options.logger.warn(`Kafka offset commit failed (Postgres checkpoint is authoritative): ${(error as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import type { Pool, PoolClient } from 'pg';
+import { LedgerError, type EventType } from '@rollout-ledger/contracts';
+import type { ConsumedMessage, ConsumedRecord, MessageCoordinates } from '@rollout-ledger/kafka';
+import { copyRows } from './copy-text';
+import { projectEvent } from './event-rows.projection';
+import { MaterializerErrorCodes, ProjectionError, isDataError } from './materializer.errors';
+import * as sql from './materializer.sql';
+import { eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
+import { copyIn } from './postgres-copy';
+import { reduceWrites } from './row-merge';
+import type { RowWrites } from './row-writes';
+
+/** The records of one Kafka partition, in offset order, as the consumer fetched them. */
+export interface PartitionRecords {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly ConsumedRecord[];
+}
+
+export interface PoisonRecord {
+  readonly message: ConsumedMessage;
+  readonly error: LedgerError;
+}
+
+export interface WriteResult {
+  /** Events stored for the first time (their rows projected). */
+  readonly applied: number;
+  readonly appliedByType: Readonly<Partial<Record<EventType, number>>>;
+  /** Events whose event_id was already stored (re-delivered, or published twice). */
+  readonly duplicates: number;
+  /** Records below the Postgres checkpoint: another instance or an earlier run already wrote them. */
+  readonly skipped: number;
+  /** Dead-lettered in this transaction (handed to beforeCommit). */
+  readonly poison: readonly PoisonRecord[];
+  /** Next offset to read per partition, as committed to Postgres: commit these to Kafka. */
+  readonly checkpoints: readonly MessageCoordinates[];
+}
+
+export interface WriteOptions {
+  /**
+   * Apply each event in its own savepoint, so one the database refuses becomes poison instead of
+   * failing the batch (used after a batch failed on its data MATERIALIZER_MAX_TRIES times).
+   */
+  readonly isolate?: boolean;
+  /** Runs inside the transaction before COMMIT: dead-letter the poison, or throw to roll back. */
+  readonly beforeCommit?: (poison: readonly PoisonRecord[]) => Promise<void>;
+}
+
+interface Candidate {
+  readonly write: RowWrites;
+  readonly message: ConsumedMessage;
+}
+
+/**
+ * Writes fetched batches to Postgres in ONE transaction together with the consumer checkpoint:
+ * the checkpoint rows are locked first, records below them skipped, new events stored (dedupe on
+ * event_id), their rows merged, the checkpoint advanced, then COMMIT. A crash anywhere before the
+ * commit leaves nothing behind; after it, the checkpoint says exactly what is in the tables.
+ */
+export class MaterializerWriter {
+  private readonly staged = new WeakSet<PoolClient>();
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly groupId: string,
+  ) {}
+
+  async write(batches: readonly PartitionRecords[], options: WriteOptions = {}): Promise<WriteResult> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await this.inTransaction(client, batches, options);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      // A connection that failed for a non-data reason is not trusted again.
+      if (!isDataError(error)) broken ??= error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async connect(): Promise<PoolClient> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw new LedgerError(MaterializerErrorCodes.postgresUnavailable, `cannot connect to PostgreSQL: ${(error as Error).message}`, true, undefined, { cause: error });
+    }
+    if (!this.staged.has(client)) {
+      try {
+        await client.query(sql.createStagingTables);
+      } catch (error) {
+        client.release(error as Error);
+        throw error;
+      }
+      this.staged.add(client);
+    }
+    return client;
+  }
+
+  private async inTransaction(client: PoolClient, batches: readonly PartitionRecords[], options: WriteOptions): Promise<WriteResult> {
+    const partitions = uniquePartitions(batches);
+    const topics = partitions.map((p) => p.topic);
+    const numbers = partitions.map((p) => p.partition);
+    await client.query(sql.ensureCheckpoints, [this.groupId, topics, numbers]);
+    const locked = await client.query<{ topic: string; partition: number; next_offset: string }>(sql.lockCheckpoints, [this.groupId, topics, numbers]);
+    const stored = new Map(locked.rows.map((row) => [slot(row.topic, row.partition), BigInt(row.next_offset)]));
+
+    const poison: PoisonRecord[] = [];
+    const candidates: Candidate[] = [];
+    const seen = new Set<string>();
+    const next = new Map<string, bigint>();
+    let skipped = 0;
+    let duplicates = 0;
+    for (const batch of batches) {
+      const key = slot(batch.topic, batch.partition);
+      const from = stored.get(key) ?? 0n;
+      for (const record of batch.records) {
+        const offset = BigInt(record.message.offset);
+        if (offset + 1n > (next.get(key) ?? from)) next.set(key, offset + 1n);
+        if (offset < from) {
+          skipped++;
+          continue;
+        }
+        if (record.kind === 'poison') {
+          poison.push({ message: record.message, error: record.error });
+          continue;
+        }
+        const eventId = record.event.data.event_id;
+        if (seen.has(eventId)) {
+          duplicates++;
+          continue;
+        }
+        seen.add(eventId);
+        try {
+          const write = projectEvent(record.event, { topic: record.message.topic, partition: record.message.partition, offset: record.message.offset, schemaId: record.event.schemaId });
+          candidates.push({ write, message: record.message });
+        } catch (error) {
+          poison.push({ message: record.message, error: asProjectionError(error) });
+        }
+      }
+    }
+
+    let applied: Candidate[];
+    let refused = 0;
+    if (options.isolate) {
+      applied = [];
+      for (const candidate of candidates) {
+        await client.query('SAVEPOINT materializer_event');
+        try {
+          applied.push(...(await this.apply(client, [candidate], true)));
+          await client.query('RELEASE SAVEPOINT materializer_event');
+        } catch (error) {
+          if (!isDataError(error)) throw error;
+          await client.query('ROLLBACK TO SAVEPOINT materializer_event');
+          poison.push({ message: candidate.message, error: rejected(error) });
+          refused++;
+        }
+      }
+    } else {
+      applied = await this.apply(client, candidates, false);
+    }
+    duplicates += candidates.length - applied.length - refused;
+
+    if (options.beforeCommit && poison.length > 0) await options.beforeCommit(poison);
+    const advanced = [...next].filter(([key, offset]) => offset > (stored.get(key) ?? 0n));
+    if (advanced.length > 0) {
+      await client.query(sql.advanceCheckpoints, [
+        this.groupId,
+        advanced.map(([key]) => parseSlot(key).topic),
+        advanced.map(([key]) => parseSlot(key).partition),
+        advanced.map(([, offset]) => offset.toString()),
+      ]);
+    }
+    const checkpoints = partitions.map((p) => {
+      const key = slot(p.topic, p.partition);
+      const offset = next.get(key) ?? 0n;
+      const before = stored.get(key) ?? 0n;
+      return { topic: p.topic, partition: p.partition, offset: (offset > before ? offset : before).toString() };
+    });
+    const appliedByType: Partial<Record<EventType, number>> = {};
+    for (const c of applied) appliedByType[c.write.event.event_type] = (appliedByType[c.write.event.event_type] ?? 0) + 1;
+    return { applied: applied.length, appliedByType, duplicates, skipped, poison, checkpoints };
+  }
+
+  /** Stores the events, then the rows of those that were new. Returns the new ones. */
+  private async apply(client: PoolClient, candidates: readonly Candidate[], truncate: boolean): Promise<Candidate[]> {
+    if (candidates.length === 0) return [];
+    if (truncate) await client.query(sql.truncateStagingTables);
+    await copyIn(client, sql.copyInto(eventsTable as StagedTable<never>), copyRows(eventsTable.columns, candidates.map((c) => c.write.event)));
+    const inserted = await client.query<{ event_id: string }>(sql.insertNewEvents);
+    if (inserted.rows.length === 0) return [];
+    const fresh = new Set(inserted.rows.map((row) => row.event_id));
+    const created = candidates.filter((c) => fresh.has(c.write.event.event_id));
+    const batch = reduceWrites(created.map((c) => c.write));
+    await this.upsert(client, rolloutsTable, batch.rollouts, sql.upsertRollouts);
+    await this.upsert(client, turnsTable, batch.turns, sql.upsertTurns);
+    await this.upsert(client, toolCallsTable, batch.toolCalls, sql.upsertToolCalls);
+    await this.upsert(client, rewardsTable, batch.rewards, sql.upsertRewards);
+    await this.upsert(client, tasksTable, batch.tasks, sql.upsertTasks);
+    if (batch.recount.length > 0) await client.query(sql.recountRollouts, [batch.recount]);
+    return created;
+  }
+
+  private async upsert<R>(client: PoolClient, table: StagedTable<R>, rows: readonly R[], upsertSql: string): Promise<void> {
+    if (rows.length === 0) return;
+    await copyIn(client, sql.copyInto(table as unknown as StagedTable<never>), copyRows(table.columns, rows));
+    await client.query(upsertSql);
+  }
+}
+
+function slot(topic: string, partition: number): string {
+  return `${partition}:${topic}`;
+}
+
+function parseSlot(key: string): { topic: string; partition: number } {
+  const colon = key.indexOf(':');
+  return { partition: Number(key.slice(0, colon)), topic: key.slice(colon + 1) };
+}
+
+function uniquePartitions(batches: readonly PartitionRecords[]): { topic: string; partition: number }[] {
+  const seen = new Map<string, { topic: string; partition: number }>();
+  for (const b of batches) seen.set(slot(b.topic, b.partition), { topic: b.topic, partition: b.partition });
+  return [...seen.values()];
+}
+
+function asProjectionError(error: unknown): LedgerError {
+  if (error instanceof LedgerError) return error;
+  return new ProjectionError(`projection failed: ${(error as Error)?.message ?? String(error)}`);
+}
+
+function rejected(error: unknown): LedgerError {
+  const e = error as { message?: string; code?: string };
+  return new LedgerError(MaterializerErrorCodes.eventRejectedByDatabase, `PostgreSQL refused the event's rows (SQLSTATE ${e.code}): ${e.message}`, false, { sqlstate: e.code }, { cause: error });
+}
