@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import type { RolloutEvent } from '@rollout-ledger/contracts';
 import {
   assembleBatch,
-  buildBatchMembers,
   evaluateGroup,
   evolveGroup,
   initialGroup,
@@ -34,7 +33,8 @@ import {
   type GroupWrite,
   type StoredGroup,
 } from './group.repository';
-import { rewardFnsUsed, trajectoriesOf } from './group-trajectories';
+import { rewardFnsUsed } from './group-trajectories';
+import { renderGroup, renderKey, type RenderedGroup } from './rendered-group';
 import { PendingEventsBuffer, partitionKey } from './pending-events.buffer';
 import { trainerVersions } from './trainer.repository';
 import { trainerVersionFor, versionsFingerprint, type TrainerVersion } from './trainer-versions';
@@ -91,6 +91,8 @@ interface Step {
   readonly settled: Set<string>;
   /** Groups whose rows this step writes. */
   readonly persisted: Set<string>;
+  /** Groups that became ready in this step: their payload rows are rendered once it commits. */
+  readonly readied: ReadyGroup[];
 }
 
 interface Located {
@@ -199,6 +201,33 @@ export class AssemblerEngine {
   private settle(step: Step): void {
     this.buffer.markPersisted(step.persisted);
     this.buffer.drop(step.settled);
+    const waiting = step.readied.filter((group) => !step.settled.has(group.group_id));
+    if (waiting.length > 0) setImmediate(() => this.prerender(waiting));
+  }
+
+  /**
+   * Renders the payload rows of groups left waiting for their batch, after the step committed and
+   * once pending I/O (lease requests) had its turn. A group whose rendering fails here is rendered
+   * again, and fails loudly, inside the transaction that batches it.
+   */
+  private prerender(groups: readonly ReadyGroup[]): void {
+    for (const group of groups) {
+      if (!this.buffer.has(group.group_id)) continue;
+      try {
+        this.renderedOf(group);
+      } catch {
+        // Left to createBatch, which reports it.
+      }
+    }
+  }
+
+  /** A ready group's payload rows: rendered earlier from the same events and decision, or now. */
+  private renderedOf(group: ReadyGroup): RenderedGroup {
+    const cached = this.buffer.renderedOf(group.group_id);
+    if (cached !== null && cached.key === renderKey(group)) return cached;
+    const rendered = renderGroup(group, this.buffer.eventsOf(group.group_id));
+    this.buffer.keepRendered(group.group_id, rendered);
+    return rendered;
   }
 
   private async openStep(tx: Knex.Transaction): Promise<Step> {
@@ -212,6 +241,7 @@ export class AssemblerEngine {
       batchIds: [],
       settled: new Set(),
       persisted: new Set(),
+      readied: [],
     };
   }
 
@@ -297,6 +327,7 @@ export class AssemblerEngine {
   private async record(step: Step, state: GroupState, decision: GroupDecision, runs: Set<string>): Promise<void> {
     if (decision.status === 'ready') {
       step.ready += 1;
+      step.readied.push(decision);
       if (state.run_id !== null) runs.add(state.run_id);
     } else if (decision.status === 'filtered') {
       await logFilter(step.tx, this.settings.name, state.run_id, decision, trainerVersionFor(step.versions, state.run_id), step.now);
@@ -314,6 +345,7 @@ export class AssemblerEngine {
       else if (decision.status === 'filtered') await this.filter(step, group.state, decision);
       if (decision.status === 'ready') {
         step.ready += 1;
+        step.readied.push(decision);
         if (group.state.run_id !== null) runs.add(group.state.run_id);
       }
     }
@@ -356,9 +388,9 @@ export class AssemblerEngine {
     const name = this.settings.name;
     const sequence = await nextSequence(step.tx, name, runId);
     const batchId = batchIdOf(name, runId, sequence, batch.group_ids);
-    const trajectories = trajectoriesOf(batch.group_ids.flatMap((groupId) => this.buffer.eventsOf(groupId)));
-    const members = buildBatchMembers(batch, (rolloutId) => trajectories.get(rolloutId));
-    const files = await this.files.writeJsonl(runId, sequence, batchId, members);
+    const rendered = batch.groups.flatMap((group) => this.renderedOf(group).members);
+    const members = rendered.map((r) => r.member);
+    const files = await this.files.writeJsonl(runId, sequence, batchId, rendered.map((r) => r.json));
     const rewardEventIds = new Map(batch.groups.flatMap((g) => g.members.map((m) => [m.rollout_id, m.reward_event_id] as const)));
     await insertBatch(step.tx, name, {
       batch_id: batchId,

@@ -1,5 +1,5 @@
 import type { BatchMember } from '@rollout-ledger/grpo';
-import { payloadFileNames, toJsonlPayload, toParquetColumns } from './batch-payload';
+import { jsonlOf, memberJson, payloadFileNames, toJsonlPayload, toParquetColumns } from './batch-payload';
 import { requireEsm } from './esm-require';
 
 const members: BatchMember[] = [
@@ -21,6 +21,11 @@ const members: BatchMember[] = [
 ];
 
 describe('batch payload', () => {
+  it('given members rendered before their batch id was known, then the JSONL is byte for byte that of JSON.stringify({ batch_id, ...member })', () => {
+    const batchId = 'run "x"/b-1';
+    expect(jsonlOf(batchId, members.map(memberJson))).toBe(members.map((m) => `${JSON.stringify({ batch_id: batchId, ...m })}\n`).join(''));
+  });
+
   it('given members, then JSONL has one line per member in order, each with the batch id', () => {
     const lines = toJsonlPayload('b-1', members).split('\n');
     expect(lines).toHaveLength(3);

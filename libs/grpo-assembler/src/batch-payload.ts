@@ -2,7 +2,21 @@ import type { BatchMember } from '@rollout-ledger/grpo';
 
 /** One line of the JSONL payload per member, in batch order; the batch id on each line lets files be concatenated. */
 export function toJsonlPayload(batchId: string, members: readonly BatchMember[]): string {
-  return members.map((member) => `${JSON.stringify({ batch_id: batchId, ...member })}\n`).join('');
+  return jsonlOf(batchId, members.map(memberJson));
+}
+
+/** A member's JSON object without the batch id, rendered before its batch (and so its id) exists. */
+export function memberJson(member: BatchMember): string {
+  return JSON.stringify(member);
+}
+
+/**
+ * The payload from pre-rendered members: byte for byte what JSON.stringify({ batch_id, ...member })
+ * gives, by putting the batch id first into each member's object (a member never has a batch_id key).
+ */
+export function jsonlOf(batchId: string, memberJsons: readonly string[]): string {
+  const head = `{"batch_id":${JSON.stringify(batchId)},`;
+  return memberJsons.map((json) => `${head}${json.slice(1)}\n`).join('');
 }
 
 /** A Parquet column as hyparquet-writer takes it. */

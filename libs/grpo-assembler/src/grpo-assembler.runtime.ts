@@ -86,6 +86,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     await this.sweeper?.stop();
     await this.consumer?.stop().catch((error: Error) => this.logger.warn(`consumer stop: ${error.message}`));
     await this.publisher?.stop();
+    await this.files.close();
     await this.producer?.disconnect().catch(() => undefined);
     await this.db.destroy();
   }

@@ -14,6 +14,19 @@ const position = (groupId: string, firstOffset: number, seen: string[], partitio
 });
 
 describe('PendingEventsBuffer', () => {
+  it('given rows rendered for a group, then a new event of it voids them and a re-read one does not', () => {
+    const buffer = new PendingEventsBuffer();
+    buffer.add('t', 0, 10n, event('g', 'e1', 'RolloutStarted'));
+    const rendered = { key: 'k', members: [] };
+    buffer.keepRendered('g', rendered);
+    buffer.add('t', 0, 10n, event('g', 'e1', 'RolloutStarted'));
+    expect(buffer.renderedOf('g')).toBe(rendered);
+    buffer.add('t', 0, 11n, event('g', 'e2'));
+    expect(buffer.renderedOf('g')).toBeNull();
+    buffer.keepRendered('other', rendered);
+    expect(buffer.renderedOf('other')).toBeNull();
+  });
+
   it('given the same event added twice (a re-read), then the group holds it once', () => {
     const buffer = new PendingEventsBuffer();
     buffer.startReading('t', 0, 10n);

@@ -1,5 +1,6 @@
 import type { RolloutEvent } from '@rollout-ledger/contracts';
 import type { GroupState } from '@rollout-ledger/grpo';
+import type { RenderedGroup } from './rendered-group';
 
 interface BufferedGroup {
   readonly partition: string;
@@ -7,6 +8,8 @@ interface BufferedGroup {
   readonly events: Map<string, RolloutEvent>;
   /** Its grpo_groups row is committed (until then every step must look the row up and create it). */
   persisted: boolean;
+  /** Its payload rows rendered from the events held now; a new event voids it. */
+  rendered: RenderedGroup | null;
 }
 
 /** Where an undecided group's events start, as its row in grpo_groups records it. */
@@ -50,10 +53,23 @@ export class PendingEventsBuffer {
     const groupId = event.data.group_id;
     let group = this.groups.get(groupId);
     if (group === undefined) {
-      group = { partition: partitionKey(topic, partition), firstOffset: offset, events: new Map(), persisted: false };
+      group = { partition: partitionKey(topic, partition), firstOffset: offset, events: new Map(), persisted: false, rendered: null };
       this.groups.set(groupId, group);
     }
-    if (!group.events.has(event.data.event_id)) group.events.set(event.data.event_id, event);
+    if (group.events.has(event.data.event_id)) return;
+    group.events.set(event.data.event_id, event);
+    group.rendered = null;
+  }
+
+  /** The group's payload rows as last rendered, unless an event arrived since (or it is not held). */
+  renderedOf(groupId: string): RenderedGroup | null {
+    return this.groups.get(groupId)?.rendered ?? null;
+  }
+
+  /** Keeps rows rendered from the events held now (ignored for a group not held). */
+  keepRendered(groupId: string, rendered: RenderedGroup): void {
+    const group = this.groups.get(groupId);
+    if (group !== undefined) group.rendered = rendered;
   }
 
   has(groupId: string): boolean {

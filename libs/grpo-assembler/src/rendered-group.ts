@@ -1,0 +1,39 @@
+import { ValidationError, type RolloutEvent } from '@rollout-ledger/contracts';
+import { buildBatchMember, type BatchMember, type ReadyGroup } from '@rollout-ledger/grpo';
+import { trajectoriesOf } from './group-trajectories';
+import { memberJson } from './batch-payload';
+
+/** One member of a ready group as its batch payload needs it: the row, and its JSONL line without the batch id. */
+export interface RenderedMember {
+  readonly member: BatchMember;
+  readonly json: string;
+}
+
+/**
+ * A ready group's payload rows, rendered once. Rendering (trajectories, token sequences, JSON) is
+ * most of a batch's cost; done when the group becomes ready, the batch that takes its last group
+ * only joins strings, so that cost is no longer between the last reward and the lease.
+ */
+export interface RenderedGroup {
+  /** The decision it was rendered for: a re-evaluation that changes a reward or advantage misses. */
+  readonly key: string;
+  readonly members: readonly RenderedMember[];
+}
+
+export function renderKey(group: ReadyGroup): string {
+  return JSON.stringify(group.members);
+}
+
+/** The rows of a ready group, in its member order, from the group's buffered events. */
+export function renderGroup(group: ReadyGroup, events: readonly RolloutEvent[]): RenderedGroup {
+  const trajectories = trajectoriesOf(events);
+  const members = group.members.map((scored) => {
+    const trajectory = trajectories.get(scored.rollout_id);
+    if (trajectory === undefined) {
+      throw new ValidationError(`no trajectory for rollout ${scored.rollout_id} of group ${group.group_id}`, [{ path: 'rollout_id', reason: 'trajectory not found' }]);
+    }
+    const member = buildBatchMember(trajectory, scored);
+    return { member, json: memberJson(member) };
+  });
+  return { key: renderKey(group), members };
+}
