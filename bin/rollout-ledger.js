@@ -12,7 +12,14 @@ if (!fs.existsSync(entry)) {
   process.exit(2);
 }
 require(path.join(__dirname, 'register-libs.js'));
-require(entry).main(process.argv).catch((error) => {
-  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+require(entry)
+  .main(process.argv)
+  .then(() => {
+    // A command is done when its action resolves: a client's idle socket or timer must not keep
+    // the process alive (stdout and stderr are synchronous for files, pipes and terminals here).
+    process.exit(process.exitCode ?? 0);
+  })
+  .catch((error) => {
+    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  });

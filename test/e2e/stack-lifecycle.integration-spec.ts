@@ -95,7 +95,9 @@ describe('rollout-ledger stack (isolated instance)', () => {
   });
 
   it('says which port is taken, by whom, and which variable moves it', async () => {
-    const blocker: Server = createServer();
+    // Accepts and drops connections (like a foreign service that does not speak Kafka), so
+    // close() below does not wait for the CLI's probe sockets.
+    const blocker: Server = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => blocker.listen(19392, '127.0.0.1', resolve));
     const otherDir = mkdtempSync(join(tmpdir(), 'rl-stack-port-'));
     try {

@@ -78,9 +78,11 @@ describe('POST /v1/events against the local stack', () => {
     it('malformed JSON → 400 saying what is wrong where', async () => {
       const truncated = await gateway.post('[{"type": "TurnRecorded", "data": {"event_id": ');
       expect(truncated.status).toBe(400);
-      expect(truncated.json.message).toBe('Unexpected end of JSON input');
+      expect(truncated.json.error).toBe('MALFORMED_JSON');
+      expect(truncated.json.message).toBe('request body is not valid JSON: Unexpected end of JSON input');
       const doubleComma = await gateway.post('{"type": "TurnRecorded", "data": {"event_id": "a",, "turn_index": 0}}');
       expect(doubleComma.status).toBe(400);
+      expect(doubleComma.json.error).toBe('MALFORMED_JSON');
       expect(doubleComma.json.message).toMatch(/property name in JSON at position 50/);
     });
 

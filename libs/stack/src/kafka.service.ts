@@ -44,6 +44,17 @@ export class KafkaService implements StackService {
     return { ...base, pid, state: healthy ? 'healthy' : 'unhealthy', detail: healthy ? `Kafka ${KAFKA_VERSION} (KRaft)` : 'running but not answering ApiVersions' };
   }
 
+  /** Fails fast, before anything is fetched or started, when this service could not start. */
+  async preflight(): Promise<void> {
+    const current = await this.status();
+    if (current.state !== 'stopped') return;
+    await ensurePortsFree([
+      [this.config.KAFKA_PORT, 'KAFKA_PORT'],
+      [this.config.KAFKA_CONTROLLER_PORT, 'KAFKA_CONTROLLER_PORT'],
+    ]);
+    findJava(17, `Kafka ${KAFKA_VERSION}`);
+  }
+
   async up(log: (line: string) => void): Promise<UpResult> {
     const current = await this.status();
     if (current.state === 'healthy') return { ...current, started: false };

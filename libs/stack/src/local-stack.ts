@@ -39,10 +39,16 @@ export class LocalStack {
   /** Idempotent: healthy services are reused, missing ones started; resolves when all are healthy. */
   async up(log: (line: string) => void): Promise<UpResult[]> {
     const postgres = await this.postgres.up(log);
+    // A taken port or a missing Java is reported before minutes of downloads and start-ups.
+    await this.kafka.preflight();
+    await this.registry.preflight();
     await ensureArtifacts(this.layout, log);
-    // Kafka and the registry do not depend on each other: start them side by side.
-    const [kafka, registry] = await Promise.all([this.kafka.up(log), this.registry.up(log)]);
-    return [postgres, kafka, registry];
+    // Kafka and the registry do not depend on each other: start them side by side, and wait for
+    // both to settle so a failure of one never leaves the other starting unattended.
+    const [kafka, registry] = await Promise.allSettled([this.kafka.up(log), this.registry.up(log)]);
+    if (kafka.status === 'rejected') throw kafka.reason;
+    if (registry.status === 'rejected') throw registry.reason;
+    return [postgres, kafka.value, registry.value];
   }
 
   /** Stops what `up` started (never the PostgreSQL server). */

@@ -34,6 +34,10 @@ export class PostgresService implements StackService {
     }
   }
 
+  async preflight(): Promise<void> {
+    // Nothing to check before `up`: it connects, and reports an unreachable server itself.
+  }
+
   async up(log: (line: string) => void): Promise<UpResult> {
     const app = await ensureDatabase(this.databaseUrl);
     if (app.created) log(`created database ${app.name}`);

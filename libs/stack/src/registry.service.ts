@@ -55,6 +55,17 @@ export class RegistryService implements StackService {
     return { ...base, pid, state: healthy ? 'healthy' : 'unhealthy', detail: healthy ? `Apicurio Registry ${REGISTRY_VERSION}, storage PostgreSQL, compatibility BACKWARD` : 'running but not ready' };
   }
 
+  /** Fails fast, before anything is fetched or started, when this service could not start. */
+  async preflight(): Promise<void> {
+    const current = await this.status();
+    if (current.state !== 'stopped') return;
+    await ensurePortsFree([
+      [this.config.REGISTRY_PORT, 'REGISTRY_PORT'],
+      [this.config.REGISTRY_MANAGEMENT_PORT, 'REGISTRY_MANAGEMENT_PORT'],
+    ]);
+    findJava(21, `Apicurio Registry ${REGISTRY_VERSION}`, this.config.REGISTRY_JAVA_HOME);
+  }
+
   async up(log: (line: string) => void): Promise<UpResult> {
     const current = await this.status();
     if (current.state === 'healthy') return { ...current, started: false };

@@ -18,6 +18,8 @@ export interface UpResult extends ServiceStatus {
 /** One service of the local stack; `down` touches only what `up` started. */
 export interface StackService {
   readonly name: string;
+  /** Checks what `up` would need (free ports, a Java runtime) without starting anything. */
+  preflight(): Promise<void>;
   up(log: (line: string) => void): Promise<UpResult>;
   down(): Promise<{ stopped: boolean; pid?: number }>;
   status(): Promise<ServiceStatus>;
