@@ -4,6 +4,7 @@ import * as materializer from './20261201000200_materializer';
 import * as queryIndexes from './20261201000300_query_indexes';
 import * as grpoAssembler from './20261201000400_grpo_assembler';
 import * as grpoReplayPositions from './20261201000600_grpo_replay_positions';
+import * as eventsPayloadJson from './20261201000700_events_payload_json';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -20,4 +21,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201000300_query_indexes', queryIndexes],
   ['20261201000400_grpo_assembler', grpoAssembler],
   ['20261201000600_grpo_replay_positions', grpoReplayPositions],
+  ['20261201000700_events_payload_json', eventsPayloadJson],
 ];

@@ -11,12 +11,15 @@ export const materializerProjection = { name: 'materializer-tables', version: 1 
  * an event the tables cannot hold: the consumer dead-letters it.
  */
 export function projectEvent(event: TypedEvent, origin: EventOrigin): RowWrites {
-  rejectNul(event.data, event.type);
+  // Serialised once: the payload column, and the NUL check (JSON.stringify writes U+0000 in a value
+  // or a key as the escape \u0000, so its absence from the text clears the whole event at once).
+  const payload = JSON.stringify(event.data);
+  if (payload.includes('\\u0000')) rejectNul(event.data, event.type);
   const row = tableRow(event);
-  return { event: eventRow(event, origin), rollout: rolloutPatch(event), row };
+  return { event: eventRow(event, origin, payload), rollout: rolloutPatch(event), row };
 }
 
-function eventRow(event: TypedEvent, origin: EventOrigin): EventRow {
+function eventRow(event: TypedEvent, origin: EventOrigin, payload: string): EventRow {
   const data = event.data as Partial<RolloutEnvelope> & { event_id: string; occurred_at: number; run_id?: string };
   return {
     event_id: data.event_id,
@@ -29,7 +32,7 @@ function eventRow(event: TypedEvent, origin: EventOrigin): EventRow {
     offset: origin.offset,
     schema_id: origin.schemaId,
     occurred_at: checkedTime(data.occurred_at, 'occurred_at'),
-    payload: JSON.stringify(event.data),
+    payload,
   };
 }
 
@@ -189,7 +192,8 @@ function jsonText(raw: string, field: string): string {
 }
 
 // Postgres text and jsonb cannot hold U+0000; refusing it here names the field instead of failing a
-// whole batch inside the database.
+// whole batch inside the database. Only walked when the payload text shows an escaped NUL (which may
+// also be the literal text `\u0000`: then nothing is refused).
 function rejectNul(value: unknown, path: string): void {
   if (typeof value === 'string') {
     if (value.includes('\u0000')) throw new ProjectionError(`field ${path} contains a NUL character (U+0000), which PostgreSQL cannot store`, { field: path });

@@ -6,7 +6,7 @@ import { BatchQueue } from './batch-queue';
 import { LagMonitor } from './lag.monitor';
 import { isDataError } from './materializer.errors';
 import type { MaterializerMetrics } from './materializer.metrics';
-import { MaterializerWriter, type PartitionRecords, type PoisonRecord, type WriteResult } from './materializer.writer';
+import { MaterializerWriter, type PartitionRecords, type PoisonRecord, type PreparedWrite, type WriteResult } from './materializer.writer';
 
 export interface MaterializerLogger {
   log(message: string): void;
@@ -157,16 +157,32 @@ export class MaterializerConsumer {
     await this.queue.push({ topic, partition, records, size: records.length }, heartbeat);
   }
 
+  /**
+   * One transaction at a time, and the next batch projected and encoded while Postgres works on the
+   * current one (the preparation yields between steps, so it only fills the transaction's waits).
+   * The Kafka commit follows each Postgres commit at once, not the next batch's arrival.
+   */
   private async writeLoop(): Promise<void> {
-    for (;;) {
-      const items = await this.queue.take(this.options.settings.MATERIALIZER_MAX_TX_EVENTS);
-      if (items.length === 0) return;
-      const result = await this.writeWithRetry(items);
-      if (result === null) {
+    const max = this.options.settings.MATERIALIZER_MAX_TX_EVENTS;
+    const takeAndPrepare = async () => {
+      const items = await this.queue.take(max);
+      // Should preparing fail, write() prepares again inside the transaction and its retries handle it.
+      const prepared = items.length === 0 ? undefined : await this.writer.prepare(items).catch(() => undefined);
+      return { items, prepared };
+    };
+    let current = await takeAndPrepare();
+    while (current.items.length > 0) {
+      const { items, prepared } = current;
+      const written = this.writeWithRetry(items, prepared).then(async (result) => {
+        if (result !== null) await this.commitKafka(result);
+        return result;
+      });
+      const upcoming = takeAndPrepare();
+      if ((await written) === null) {
         this.queue.clear(); // stopping during an outage: nothing of it was committed anywhere
         return;
       }
-      await this.commitKafka(result);
+      current = await upcoming;
     }
   }
 
@@ -175,7 +191,7 @@ export class MaterializerConsumer {
    * queue stops fetching: the consumer pauses and nothing is skipped); a batch that fails on its
    * data MAX_TRIES times is retried event by event, and the events Postgres refuses become poison.
    */
-  private async writeWithRetry(items: readonly QueuedBatch[]): Promise<WriteResult | null> {
+  private async writeWithRetry(items: readonly QueuedBatch[], prepared: PreparedWrite | undefined): Promise<WriteResult | null> {
     const s = this.options.settings;
     const { metrics } = this.options;
     let dataFailures = 0;
@@ -183,7 +199,7 @@ export class MaterializerConsumer {
     for (;;) {
       const started = process.hrtime.bigint();
       try {
-        const result = await this.writer.write(items, { isolate: dataFailures >= s.MATERIALIZER_MAX_TRIES, beforeCommit: (poison) => this.deadLetter(poison) });
+        const result = await this.writer.write(items, { isolate: dataFailures >= s.MATERIALIZER_MAX_TRIES, beforeCommit: (poison) => this.deadLetter(poison), prepared });
         metrics.transactionSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
         metrics.batchSize.observe(items.reduce((n, item) => n + item.size, 0));
         this.record(result);

@@ -24,3 +24,8 @@ export function isDataError(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return typeof code === 'string' && /^2[23]/.test(code);
 }
+
+export function asProjectionError(error: unknown): LedgerError {
+  if (error instanceof LedgerError) return error;
+  return new ProjectionError(`projection failed: ${(error as Error)?.message ?? String(error)}`);
+}

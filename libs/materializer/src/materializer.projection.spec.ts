@@ -76,6 +76,13 @@ describe('projectEvent', () => {
     expect(writes.row).toMatchObject({ table: 'tasks', row: { task_id: e.TaskDefined.task_id, evaluation: e.TaskDefined.evaluation } });
   });
 
+  it('keeps the text "\\u0000" (a backslash, not a NUL) and stores the payload as the JSON of the event', () => {
+    const data = { ...e.TurnRecorded, content: 'escape \\u0000 is text' };
+    const writes = projectEvent({ type: 'TurnRecorded', data } as TypedEvent, origin);
+    expect(writes.row).toMatchObject({ table: 'turns', row: { content: 'escape \\u0000 is text' } });
+    expect(JSON.parse(writes.event.payload)).toEqual(data);
+  });
+
   it.each([
     ['tools that are not JSON', { type: 'RolloutStarted', data: { ...e.RolloutStarted, tools: '[{' } }, /tools is not valid JSON/],
     ['reward details that are not JSON', { type: 'RewardAssigned', data: { ...e.RewardAssigned, details: 'nope' } }, /details is not valid JSON/],

@@ -1,8 +1,8 @@
 import { STAGED_TABLES, eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
 
 /**
- * The SQL of one materializer transaction. Rows are COPYed into session-local staging tables and
- * merged from there with INSERT … ON CONFLICT, so a batch costs a handful of statements whatever
+ * The SQL of one materializer transaction. New events are COPYed into `events` directly; the other
+ * rows are COPYed into session-local staging tables and merged from there with INSERT … ON CONFLICT, so a batch costs a handful of statements whatever
  * its size. Each upsert mirrors a rule of row-merge.ts; event ids compare with COLLATE "C" (byte
  * order) so Postgres and the in-memory model agree on which write is newer.
  */
@@ -21,11 +21,17 @@ export function copyInto(table: StagedTable<never>): string {
   return `COPY ${table.stage} (${columnList(table)}) FROM STDIN`;
 }
 
-/** The new event ids come back: only their rows are projected (dedupe before any counter moves). */
-export const insertNewEvents = `INSERT INTO events (${columnList(eventsTable as StagedTable<never>)})
-SELECT ${columnList(eventsTable as StagedTable<never>)} FROM ${eventsTable.stage}
-ON CONFLICT (event_id) DO NOTHING
-RETURNING event_id`;
+/**
+ * Which of a batch's event ids are stored already (re-delivered, or published twice): only the
+ * others are COPYed, straight into `events` — no staging copy of the largest rows and no second
+ * write of them by INSERT … SELECT. Writers of the same partitions are serialised by the checkpoint
+ * lock; should another instance store one of the ids meanwhile (the same event published to two
+ * partitions), the COPY fails on the primary key (SQLSTATE 23505) and the batch is retried, when
+ * this lookup sees it.
+ */
+export const storedEventIds = 'SELECT event_id FROM events WHERE event_id = ANY($1::text[])';
+
+export const copyIntoEvents = `COPY events (${columnList(eventsTable as StagedTable<never>)}) FROM STDIN`;
 
 const greaterStamp = (newAt: string, newId: string, oldAt: string, oldId: string): string =>
   `(${newAt} > ${oldAt} OR (${newAt} = ${oldAt} AND ${newId} COLLATE "C" > ${oldId} COLLATE "C"))`;

@@ -1,4 +1,4 @@
-import { copyBool, copyNumber, copyNumberArray, copyText, copyTimestamp, type CopyColumn } from './copy-text';
+import { copyBool, copyJson, copyNumber, copyNumberArray, copyText, copyTimestamp, type CopyColumn } from './copy-text';
 import type { EventRow, RewardRow, RolloutPatch, TaskRow, ToolCallRow, TurnRow } from './row-writes';
 
 /** A target table, its session-local staging table, and how a row of ours becomes COPY columns. */
@@ -24,7 +24,7 @@ export const eventsTable: StagedTable<EventRow> = {
     col('offset', (r) => r.offset),
     col('schema_id', (r) => copyNumber(r.schema_id)),
     col('occurred_at', (r) => copyTimestamp(r.occurred_at)),
-    col('payload', (r) => copyText(r.payload)),
+    col('payload', (r) => copyJson(r.payload)),
   ],
 };
 
@@ -42,9 +42,9 @@ export const rolloutsTable: StagedTable<RolloutPatch> = {
     col('attempt', (r) => copyNumber(r.start?.attempt ?? null)),
     col('system_prompt', (r) => copyText(r.start?.system_prompt ?? null)),
     col('tools', (r) => copyText(r.start?.tools ?? null)),
-    col('user_simulator', (r) => copyText(r.start?.user_simulator ?? null)),
-    col('sampling', (r) => copyText(r.start?.sampling ?? null)),
-    col('labels', (r) => copyText(r.start?.labels ?? null)),
+    col('user_simulator', (r) => copyJson(r.start?.user_simulator ?? null)),
+    col('sampling', (r) => copyJson(r.start?.sampling ?? null)),
+    col('labels', (r) => copyJson(r.start?.labels ?? null)),
     col('started_at', (r) => copyTimestamp(r.start?.occurred_at ?? null)),
     col('started_event_id', (r) => copyText(r.start?.event_id ?? null)),
     col('termination_reason', (r) => copyText(r.completion?.termination_reason ?? null)),
@@ -65,14 +65,14 @@ export const turnsTable: StagedTable<TurnRow> = {
     col('event_id', (r) => copyText(r.event_id)),
     col('role', (r) => copyText(r.role)),
     col('content', (r) => copyText(r.content)),
-    col('tool_calls', (r) => copyText(r.tool_calls)),
+    col('tool_calls', (r) => copyJson(r.tool_calls)),
     col('tool_call_id', (r) => copyText(r.tool_call_id)),
     col('name', (r) => copyText(r.name)),
     col('trainable', (r) => copyBool(r.trainable)),
     col('token_ids', (r) => copyNumberArray(r.token_ids)),
     col('logprobs', (r) => copyNumberArray(r.logprobs)),
     col('policy_version', (r) => copyNumber(r.policy_version)),
-    col('usage', (r) => copyText(r.usage)),
+    col('usage', (r) => copyJson(r.usage)),
     col('occurred_at', (r) => copyTimestamp(r.occurred_at)),
   ],
 };
@@ -105,7 +105,7 @@ export const rewardsTable: StagedTable<RewardRow> = {
     col('group_id', (r) => copyText(r.group_id)),
     col('run_id', (r) => copyText(r.run_id)),
     col('reward', (r) => copyNumber(r.reward)),
-    col('components', (r) => copyText(r.components)),
+    col('components', (r) => copyJson(r.components)),
     col('reward_fn', (r) => copyText(r.reward_fn)),
     col('reward_fn_version', (r) => copyText(r.reward_fn_version)),
     col('source', (r) => copyText(r.source)),

@@ -1,21 +1,14 @@
 import type { Pool, PoolClient } from 'pg';
 import { LedgerError, type EventType } from '@rollout-ledger/contracts';
-import type { ConsumedMessage, ConsumedRecord, MessageCoordinates } from '@rollout-ledger/kafka';
-import { copyRows } from './copy-text';
-import { projectEvent } from './event-rows.projection';
-import { MaterializerErrorCodes, ProjectionError, isDataError } from './materializer.errors';
+import type { ConsumedMessage, MessageCoordinates } from '@rollout-ledger/kafka';
+import { MaterializerErrorCodes, isDataError } from './materializer.errors';
 import * as sql from './materializer.sql';
-import { eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
+import { rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
 import { copyIn } from './postgres-copy';
-import { reduceWrites } from './row-merge';
+import { encodeWrites, prepareInSteps, prepareNow, projectRecord, type EncodedWrites, type PartitionRecords, type PreparedWrite } from './prepared-write';
 import type { RowWrites } from './row-writes';
 
-/** The records of one Kafka partition, in offset order, as the consumer fetched them. */
-export interface PartitionRecords {
-  readonly topic: string;
-  readonly partition: number;
-  readonly records: readonly ConsumedRecord[];
-}
+export type { PartitionRecords, PreparedWrite } from './prepared-write';
 
 export interface PoisonRecord {
   readonly message: ConsumedMessage;
@@ -44,6 +37,8 @@ export interface WriteOptions {
   readonly isolate?: boolean;
   /** Runs inside the transaction before COMMIT: dead-letter the poison, or throw to roll back. */
   readonly beforeCommit?: (poison: readonly PoisonRecord[]) => Promise<void>;
+  /** What prepare() made of these same batches ahead of the transaction; made here when absent. */
+  readonly prepared?: PreparedWrite;
 }
 
 interface Candidate {
@@ -64,6 +59,14 @@ export class MaterializerWriter {
     private readonly pool: Pool,
     private readonly groupId: string,
   ) {}
+
+  /**
+   * Projects and encodes batches (the CPU half of write()), yielding to the event loop between
+   * steps so the transaction in flight and the Kafka fetches keep moving meanwhile.
+   */
+  prepare(batches: readonly PartitionRecords[]): Promise<PreparedWrite> {
+    return prepareInSteps(batches);
+  }
 
   async write(batches: readonly PartitionRecords[], options: WriteOptions = {}): Promise<WriteResult> {
     const client = await this.connect();
@@ -105,6 +108,8 @@ export class MaterializerWriter {
   }
 
   private async inTransaction(client: PoolClient, batches: readonly PartitionRecords[], options: WriteOptions): Promise<WriteResult> {
+    if (options.prepared && options.prepared.batches !== batches) throw new Error('prepared for other batches');
+    const prepared = options.prepared ?? prepareNow(batches);
     const partitions = uniquePartitions(batches);
     const topics = partitions.map((p) => p.topic);
     const numbers = partitions.map((p) => p.partition);
@@ -138,12 +143,9 @@ export class MaterializerWriter {
           continue;
         }
         seen.add(eventId);
-        try {
-          const write = projectEvent(record.event, { topic: record.message.topic, partition: record.message.partition, offset: record.message.offset, schemaId: record.event.schemaId });
-          candidates.push({ write, message: record.message });
-        } catch (error) {
-          poison.push({ message: record.message, error: asProjectionError(error) });
-        }
+        const write = prepared.projected.get(record) ?? projectRecord(record);
+        if (write instanceof LedgerError) poison.push({ message: record.message, error: write });
+        else candidates.push({ write, message: record.message });
       }
     }
 
@@ -154,7 +156,7 @@ export class MaterializerWriter {
       for (const candidate of candidates) {
         await client.query('SAVEPOINT materializer_event');
         try {
-          applied.push(...(await this.apply(client, [candidate], true)));
+          applied.push(...(await this.apply(client, [candidate], true, null)));
           await client.query('RELEASE SAVEPOINT materializer_event');
         } catch (error) {
           if (!isDataError(error)) throw error;
@@ -164,7 +166,9 @@ export class MaterializerWriter {
         }
       }
     } else {
-      applied = await this.apply(client, candidates, false);
+      // Usually nothing was skipped: the rows encoded ahead of the transaction are the ones to write.
+      const asPrepared = candidates.length === prepared.writes.length && candidates.every((c, i) => c.write === prepared.writes[i]);
+      applied = await this.apply(client, candidates, false, asPrepared ? prepared.encoded : null);
     }
     duplicates += candidates.length - applied.length - refused;
 
@@ -190,27 +194,27 @@ export class MaterializerWriter {
   }
 
   /** Stores the events, then the rows of those that were new. Returns the new ones. */
-  private async apply(client: PoolClient, candidates: readonly Candidate[], truncate: boolean): Promise<Candidate[]> {
+  private async apply(client: PoolClient, candidates: readonly Candidate[], truncate: boolean, encoded: EncodedWrites | null): Promise<Candidate[]> {
     if (candidates.length === 0) return [];
     if (truncate) await client.query(sql.truncateStagingTables);
-    await copyIn(client, sql.copyInto(eventsTable as StagedTable<never>), copyRows(eventsTable.columns, candidates.map((c) => c.write.event)));
-    const inserted = await client.query<{ event_id: string }>(sql.insertNewEvents);
-    if (inserted.rows.length === 0) return [];
-    const fresh = new Set(inserted.rows.map((row) => row.event_id));
-    const created = candidates.filter((c) => fresh.has(c.write.event.event_id));
-    const batch = reduceWrites(created.map((c) => c.write));
-    await this.upsert(client, rolloutsTable, batch.rollouts, sql.upsertRollouts);
-    await this.upsert(client, turnsTable, batch.turns, sql.upsertTurns);
-    await this.upsert(client, toolCallsTable, batch.toolCalls, sql.upsertToolCalls);
-    await this.upsert(client, rewardsTable, batch.rewards, sql.upsertRewards);
-    await this.upsert(client, tasksTable, batch.tasks, sql.upsertTasks);
-    if (batch.recount.length > 0) await client.query(sql.recountRollouts, [batch.recount]);
+    const stored = await client.query<{ event_id: string }>(sql.storedEventIds, [candidates.map((c) => c.write.event.event_id)]);
+    const known = new Set(stored.rows.map((row) => row.event_id));
+    const created = known.size === 0 ? [...candidates] : candidates.filter((c) => !known.has(c.write.event.event_id));
+    if (created.length === 0) return [];
+    const rows = known.size === 0 && encoded !== null ? encoded : encodeWrites(created.map((c) => c.write));
+    await copyIn(client, sql.copyIntoEvents, rows.events);
+    await this.upsert(client, rolloutsTable, rows.rollouts, sql.upsertRollouts);
+    await this.upsert(client, turnsTable, rows.turns, sql.upsertTurns);
+    await this.upsert(client, toolCallsTable, rows.toolCalls, sql.upsertToolCalls);
+    await this.upsert(client, rewardsTable, rows.rewards, sql.upsertRewards);
+    await this.upsert(client, tasksTable, rows.tasks, sql.upsertTasks);
+    if (rows.batch.recount.length > 0) await client.query(sql.recountRollouts, [rows.batch.recount]);
     return created;
   }
 
-  private async upsert<R>(client: PoolClient, table: StagedTable<R>, rows: readonly R[], upsertSql: string): Promise<void> {
-    if (rows.length === 0) return;
-    await copyIn(client, sql.copyInto(table as unknown as StagedTable<never>), copyRows(table.columns, rows));
+  private async upsert(client: PoolClient, table: StagedTable<never>, payload: readonly Buffer[], upsertSql: string): Promise<void> {
+    if (payload.length === 0) return;
+    await copyIn(client, sql.copyInto(table), payload);
     await client.query(upsertSql);
   }
 }
@@ -228,11 +232,6 @@ function uniquePartitions(batches: readonly PartitionRecords[]): { topic: string
   const seen = new Map<string, { topic: string; partition: number }>();
   for (const b of batches) seen.set(slot(b.topic, b.partition), { topic: b.topic, partition: b.partition });
   return [...seen.values()];
-}
-
-function asProjectionError(error: unknown): LedgerError {
-  if (error instanceof LedgerError) return error;
-  return new ProjectionError(`projection failed: ${(error as Error)?.message ?? String(error)}`);
 }
 
 function rejected(error: unknown): LedgerError {
