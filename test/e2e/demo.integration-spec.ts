@@ -8,9 +8,10 @@ describe('rollout-ledger demo', () => {
     expect(result.stderr).not.toMatch(/error \[/);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/rollouts materialized\s+24 of 24 published \(6 tasks\)/);
-    const groups = /groups\s+(.*)/.exec(result.stdout)?.[1] ?? '';
-    const counted = [...groups.matchAll(/(\d+) [a-z]/g)].reduce((sum, match) => sum + Number(match[1]), 0);
-    expect(counted).toBe(6);
+    // The summary's line, e.g. "  groups                  3 batched, 1 filtered (zero_variance), 2 ready".
+    const groups = /^ {2}groups {2,}(.*)$/m.exec(result.stdout)?.[1] ?? '';
+    const counted = groups.split(', ').reduce((sum, part) => sum + Number(/^(\d+) /.exec(part)?.[1] ?? Number.NaN), 0);
+    expect(`${counted} groups: ${groups}`).toBe(`6 groups: ${groups}`);
     expect(result.stdout).toMatch(/batches ready\s+\d+ of 2 groups each/);
     expect(result.stdout).toMatch(/airline|retail/);
     const exportFile = /SFT export \(reward = 1\) (\S+)/.exec(result.stdout)?.[1];

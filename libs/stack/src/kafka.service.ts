@@ -146,11 +146,18 @@ export class KafkaService implements StackService {
     const idFile = join(this.layout.root, 'kafka', 'cluster-id');
     if (!existsSync(idFile)) writeFileSync(idFile, `${kafkaClusterId()}\n`);
     const clusterId = readFileSync(idFile, 'utf8').trim();
-    runSync(java, [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties, '--ignore-formatted'], 'format Kafka storage');
+    runSync(java, [...jvm, '-cp', classpath, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', properties, '--ignore-formatted'], 'format Kafka storage');
   }
 }
 
-/** A KRaft cluster id: 16 random bytes in URL-safe base64 without padding (what `random-uuid` prints). */
-function kafkaClusterId(): string {
-  return Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+/**
+ * A KRaft cluster id: 16 random bytes in URL-safe base64 without padding (what `random-uuid`
+ * prints). Like Kafka's own generator, it never starts with '-', which a command line would read
+ * as an option.
+ */
+export function kafkaClusterId(): string {
+  for (;;) {
+    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
