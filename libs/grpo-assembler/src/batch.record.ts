@@ -2,22 +2,12 @@ import type { BatchAssembled } from '@rollout-ledger/contracts';
 
 export type BatchStatus = 'available' | 'leased' | 'acked';
 
-/** A batch as the lease API and the outbox see it (times as epoch ms). */
-export interface BatchRecord {
-  readonly batch_id: string;
-  readonly event_id: string;
-  readonly run_id: string;
-  readonly sequence: number;
-  readonly group_ids: readonly string[];
-  readonly rollout_ids: readonly string[];
+/**
+ * A batch as the lease API and the outbox see it (times as epoch ms): the BatchAssembled event it
+ * publishes, plus its lease and delivery state.
+ */
+export interface BatchRecord extends Omit<BatchAssembled, 'occurred_at'> {
   readonly member_count: number;
-  readonly advantage_mode: string;
-  readonly reward_fn: string;
-  readonly reward_fn_version: string;
-  readonly min_policy_version: number;
-  readonly max_policy_version: number;
-  readonly payload_jsonl: string;
-  readonly payload_parquet: string;
   readonly last_ready_at: number;
   readonly status: BatchStatus;
   readonly lease_id: string | null;

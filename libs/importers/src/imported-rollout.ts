@@ -12,17 +12,27 @@ import { deterministicUuid } from './deterministic-id';
 import type { ImportedMessage } from './openai-message.format';
 
 /** A source rollout, normalised by a format's importer; `rolloutEvents` turns it into events. */
-export interface ImportedRollout {
+/** Where an imported rollout sits: its run, its group (the trials of one task) and its place in it. */
+export interface GroupPlacement {
+  readonly run_id: string;
+  readonly group_id: string;
+  readonly task_id: string;
+  readonly domain: string;
+  readonly attempt: number;
+  readonly group_size: number;
+  readonly policy_version: number;
+}
+
+/** The placement fields alone, for a rollout built from a richer placement. */
+export function placementOf(at: GroupPlacement): GroupPlacement {
+  const { run_id, group_id, task_id, domain, attempt, group_size, policy_version } = at;
+  return { run_id, group_id, task_id, domain, attempt, group_size, policy_version };
+}
+
+export interface ImportedRollout extends GroupPlacement {
   /** Source-stable identity (format, run id, source ids): every event id derives from it. */
   readonly key: readonly (string | number)[];
   readonly rollout_id: string;
-  readonly group_id: string;
-  readonly run_id: string;
-  readonly task_id: string;
-  readonly domain: string;
-  readonly group_size: number;
-  readonly attempt: number;
-  readonly policy_version: number;
   readonly system_prompt: string | null;
   /** JSON array of OpenAI function schemas. */
   readonly tools: string;

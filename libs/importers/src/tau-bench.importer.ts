@@ -1,7 +1,7 @@
 import { ValidationError, type TaskDefined, type TypedEvent } from '@rollout-ledger/contracts';
 import { contentDigest, deterministicUuid } from './deterministic-id';
 import { inferDomain } from './domain-inference';
-import { rolloutEvents, type ImportedRollout } from './imported-rollout';
+import { placementOf, rolloutEvents, type GroupPlacement, type ImportedRollout } from './imported-rollout';
 import type { ImportOptions, ImportSummary } from './import-options';
 import type { ImportedMessage } from './openai-message.format';
 import type { TauBenchRun } from './tau-bench.format';
@@ -51,14 +51,7 @@ export function convertTauBench(runs: readonly TauBenchRun[], options: ImportOpt
   };
 }
 
-interface Placement {
-  readonly run_id: string;
-  readonly group_id: string;
-  readonly task_id: string;
-  readonly domain: string;
-  readonly attempt: number;
-  readonly group_size: number;
-  readonly policy_version: number;
+interface Placement extends GroupPlacement {
   readonly time: number;
 }
 
@@ -69,13 +62,7 @@ function toRollout(run: TauBenchRun, at: Placement): ImportedRollout {
   return {
     key,
     rollout_id: deterministicUuid(...key, 'rollout'),
-    group_id: at.group_id,
-    run_id: at.run_id,
-    task_id: at.task_id,
-    domain: at.domain,
-    group_size: at.group_size,
-    attempt: at.attempt,
-    policy_version: at.policy_version,
+    ...placementOf(at),
     system_prompt: system,
     // v1 results do not store the tool schemas the agent saw.
     tools: '[]',

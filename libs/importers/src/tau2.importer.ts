@@ -1,6 +1,6 @@
 import { ValidationError, type SamplingParams, type TypedEvent } from '@rollout-ledger/contracts';
 import { deterministicUuid } from './deterministic-id';
-import { rolloutEvents, type ImportedRollout } from './imported-rollout';
+import { placementOf, rolloutEvents, type GroupPlacement, type ImportedRollout } from './imported-rollout';
 import type { ImportOptions } from './import-options';
 import { asScore, isRecord } from './json-checks';
 import type { ImportedMessage } from './openai-message.format';
@@ -98,14 +98,7 @@ function toolSchemas(defs: unknown): unknown[] {
   });
 }
 
-interface Placement {
-  readonly run_id: string;
-  readonly group_id: string;
-  readonly task_id: string;
-  readonly domain: string;
-  readonly attempt: number;
-  readonly group_size: number;
-  readonly policy_version: number;
+interface Placement extends GroupPlacement {
   readonly fallback: number;
   readonly context: RunContext;
 }
@@ -121,13 +114,7 @@ function toRollout(sim: Tau2Simulation, task: Tau2Task | undefined, at: Placemen
   return {
     key,
     rollout_id: deterministicUuid(...key, 'rollout'),
-    group_id: at.group_id,
-    run_id: at.run_id,
-    task_id: at.task_id,
-    domain: at.domain,
-    group_size: at.group_size,
-    attempt: at.attempt,
-    policy_version: at.policy_version,
+    ...placementOf(at),
     system_prompt: messages[0]?.role === 'system' ? messages[0].content : null,
     tools: at.context.tools,
     user_simulator: { model: at.context.userModel, instruction: task ? renderTau2Instructions(task.instructions) : null },
