@@ -107,7 +107,7 @@ describe('rollout-ledger stack (isolated instance)', () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'rl-stack-port-'));
     try {
       const result = await runCli(['stack', 'up'], { ...env, ROLLOUT_LEDGER_STACK_DIR: otherDir, KAFKA_PORT: '19392', KAFKA_CONTROLLER_PORT: '19393' });
-      expect(result.code).toBe(1);
+      expect(`exit ${result.code}\n${result.stdout}${result.stderr}`).toMatch(/^exit 1\n/);
       expect(result.stderr).toContain('error [PORT_TAKEN]: port 19392 is taken by another process');
       expect(result.stderr).toContain(`pid ${process.pid}`);
       expect(result.stderr).toContain('KAFKA_PORT=<port>');

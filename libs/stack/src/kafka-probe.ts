@@ -19,12 +19,18 @@ export function probeKafka(host: string, port: number, timeoutMs = 2000): Promis
 
     let received = Buffer.alloc(0);
     const socket = connect({ host, port });
+    let settled = false;
     const done = (healthy: boolean) => {
+      if (settled) return;
+      settled = true;
       socket.destroy();
       resolve(healthy);
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
+    // A peer that accepts and closes without a word (not a broker) ends the socket without an
+    // error: without this the promise would never settle.
+    socket.once('close', () => done(false));
     socket.once('connect', () => socket.write(Buffer.concat([size, body])));
     socket.on('data', (chunk: Buffer) => {
       received = Buffer.concat([received, chunk]);

@@ -5,13 +5,17 @@ import { commandLine } from './processes';
 export function isPortOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
+    let settled = false;
     const done = (open: boolean) => {
+      if (settled) return;
+      settled = true;
       socket.destroy();
       resolve(open);
     };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
   });
 }
 
