@@ -61,10 +61,10 @@ export async function runExport(params: RunExportParams): Promise<ExportSummary>
   };
   switch (options.format) {
     case 'sft':
-      for await (const lines of sftLinesOf(params.repository, filter, params.pageSize, options.weights)) {
-        await sink.write(lines.join(''));
-        counts.trajectories += lines.length;
-        counts.records += lines.length;
+      for await (const chunk of sftLinesOf(params.repository, filter, params.pageSize, options.weights)) {
+        await sink.write(chunk.bytes);
+        counts.trajectories += chunk.lines;
+        counts.records += chunk.lines;
         report();
       }
       break;

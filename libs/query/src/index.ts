@@ -13,7 +13,7 @@ export {
 } from './query-requests';
 export { RolloutNotFoundError, RolloutRepository, type ExportPosition, type HistoryPage } from './rollout.repository';
 export { queryTaskStats } from './task-stats.query';
-export { queryExportBoundaries, querySftPage, type ExportRange, type SftPage, type SftPageRow } from './sft-page.query';
+export { SFT_FIELD, SFT_NULL, queryExportBoundaries, querySftPage, type ExportRange, type SftPage } from './sft-page.query';
 export { ToolsJsonCache } from './tools-json.cache';
 export { queryCurriculum } from './curriculum.query';
 export type * from './query.types';
