@@ -390,27 +390,35 @@ export class AssemblerEngine {
     const batchId = batchIdOf(name, runId, sequence, batch.group_ids);
     const rendered = batch.groups.flatMap((group) => this.renderedOf(group).members);
     const members = rendered.map((r) => r.member);
-    const files = await this.files.writeJsonl(runId, sequence, batchId, rendered.map((r) => r.json));
+    const files = this.files.pathsOf(runId, sequence, batchId);
     const rewardEventIds = new Map(batch.groups.flatMap((g) => g.members.map((m) => [m.rollout_id, m.reward_event_id] as const)));
-    await insertBatch(step.tx, name, {
-      batch_id: batchId,
-      event_id: batchEventIdOf(batchId),
-      run_id: runId,
-      sequence,
-      group_ids: batch.group_ids,
-      rollout_ids: batch.rollout_ids,
-      member_count: members.length,
-      advantage_mode: this.settings.advantageMode,
-      ...rewardFnsUsed(batch.groups, states),
-      min_policy_version: batch.min_policy_version,
-      max_policy_version: batch.max_policy_version,
-      payload_jsonl: files.jsonl,
-      payload_parquet: files.parquet,
-      last_ready_at: Math.max(...batch.groups.map((g) => g.ready_at)),
-      created_at: step.now,
-      members: members.map((m) => ({ ...m, reward_event_id: rewardEventIds.get(m.rollout_id) as string })),
-    });
-    await markBatched(step.tx, name, batch.group_ids, batchId);
+    // The JSONL is written while Postgres takes the rows: both are done before the commit that
+    // makes the batch leasable. (A failed step leaves at most this file, which its retry rewrites
+    // with the same bytes: the name and content derive from the deterministic batch id.)
+    await Promise.all([
+      this.files.writeJsonl(runId, sequence, batchId, rendered.map((r) => r.tail)),
+      (async () => {
+        await insertBatch(step.tx, name, {
+          batch_id: batchId,
+          event_id: batchEventIdOf(batchId),
+          run_id: runId,
+          sequence,
+          group_ids: batch.group_ids,
+          rollout_ids: batch.rollout_ids,
+          member_count: members.length,
+          advantage_mode: this.settings.advantageMode,
+          ...rewardFnsUsed(batch.groups, states),
+          min_policy_version: batch.min_policy_version,
+          max_policy_version: batch.max_policy_version,
+          payload_jsonl: files.jsonl,
+          payload_parquet: files.parquet,
+          last_ready_at: Math.max(...batch.groups.map((g) => g.ready_at)),
+          created_at: step.now,
+          members: members.map((m) => ({ ...m, reward_event_id: rewardEventIds.get(m.rollout_id) as string })),
+        });
+        await markBatched(step.tx, name, batch.group_ids, batchId);
+      })(),
+    ]);
     for (const groupId of batch.group_ids) step.settled.add(groupId);
     this.logger.debug(`batch ${batchId} (run ${runId} #${sequence}): ${batch.group_ids.length} groups, ${members.length} rollouts`);
     return batchId;

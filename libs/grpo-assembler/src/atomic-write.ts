@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { access, rename, rm, writeFile } from 'node:fs/promises';
+import { access, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes under a temporary name in the same folder, then renames: a crash leaves at most a `.tmp-*` file, never half a file under the real name. */
@@ -11,6 +11,34 @@ export async function atomicWrite(path: string, content: string | Uint8Array): P
   } catch (error) {
     await rm(temporary, { force: true });
     throw error;
+  }
+}
+
+/** atomicWrite of chunks, with vectored writes (no concatenated copy of the content). */
+export async function atomicWriteChunks(path: string, chunks: readonly Buffer[]): Promise<void> {
+  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
+  try {
+    const file = await open(temporary, 'w');
+    try {
+      // writev takes at most IOV_MAX (1024 on Linux) buffers per call.
+      for (let i = 0; i < chunks.length; i += 1024) await writeAllv(file, chunks.slice(i, i + 1024));
+    } finally {
+      await file.close();
+    }
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+async function writeAllv(file: import('node:fs/promises').FileHandle, chunks: Buffer[]): Promise<void> {
+  let pending = chunks;
+  while (pending.length > 0) {
+    let { bytesWritten } = await file.writev(pending);
+    // A short write: skip what went out and write the rest.
+    while (pending.length > 0 && bytesWritten >= (pending[0] as Buffer).length) bytesWritten -= (pending.shift() as Buffer).length;
+    if (pending.length > 0 && bytesWritten > 0) pending[0] = (pending[0] as Buffer).subarray(bytesWritten);
   }
 }
 

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { atomicWrite } from './atomic-write';
-import { jsonlOf, payloadFileNames } from './batch-payload';
+import { atomicWriteChunks } from './atomic-write';
+import { jsonlChunks, payloadFileNames } from './batch-payload';
 import { ParquetEncoder } from './parquet-encoder';
 
 export interface PayloadPaths {
@@ -30,11 +30,11 @@ export class BatchFileWriter {
     return { jsonl: join(this.outputDir, names.jsonl), parquet: join(this.outputDir, names.parquet) };
   }
 
-  /** `memberJsons`: each member's JSON without the batch id (batch-payload memberJson), in batch order. */
-  async writeJsonl(runId: string, sequence: number, batchId: string, memberJsons: readonly string[]): Promise<PayloadPaths> {
+  /** `tails`: each member's encoded line after the batch id (batch-payload memberLineTail), in batch order. */
+  async writeJsonl(runId: string, sequence: number, batchId: string, tails: readonly Buffer[]): Promise<PayloadPaths> {
     const paths = this.pathsOf(runId, sequence, batchId);
     await mkdir(dirname(paths.jsonl), { recursive: true });
-    await atomicWrite(paths.jsonl, jsonlOf(batchId, memberJsons));
+    await atomicWriteChunks(paths.jsonl, jsonlChunks(batchId, tails));
     return paths;
   }
 

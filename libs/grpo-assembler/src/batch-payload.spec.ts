@@ -1,5 +1,5 @@
 import type { BatchMember } from '@rollout-ledger/grpo';
-import { jsonlOf, memberJson, payloadFileNames, toJsonlPayload, toParquetColumns } from './batch-payload';
+import { jsonlChunks, jsonlOf, memberJson, memberLineTail, payloadFileNames, toJsonlPayload, toParquetColumns } from './batch-payload';
 import { requireEsm } from './esm-require';
 
 const members: BatchMember[] = [
@@ -24,6 +24,8 @@ describe('batch payload', () => {
   it('given members rendered before their batch id was known, then the JSONL is byte for byte that of JSON.stringify({ batch_id, ...member })', () => {
     const batchId = 'run "x"/b-1';
     expect(jsonlOf(batchId, members.map(memberJson))).toBe(members.map((m) => `${JSON.stringify({ batch_id: batchId, ...m })}\n`).join(''));
+    // The vectored form written by the assembler: the same bytes.
+    expect(Buffer.concat(jsonlChunks(batchId, members.map((m) => memberLineTail(memberJson(m))))).toString('utf8')).toBe(jsonlOf(batchId, members.map(memberJson)));
   });
 
   it('given members, then JSONL has one line per member in order, each with the batch id', () => {

@@ -19,6 +19,17 @@ export function jsonlOf(batchId: string, memberJsons: readonly string[]): string
   return memberJsons.map((json) => `${head}${json.slice(1)}\n`).join('');
 }
 
+/** A member's line after the batch id, as UTF-8: encoded once, when its group is rendered. */
+export function memberLineTail(memberJson: string): Buffer {
+  return Buffer.from(`${memberJson.slice(1)}\n`);
+}
+
+/** The same bytes as jsonlOf, as chunks for a vectored write: one shared head, then each tail. */
+export function jsonlChunks(batchId: string, tails: readonly Buffer[]): Buffer[] {
+  const head = Buffer.from(`{"batch_id":${JSON.stringify(batchId)},`);
+  return tails.flatMap((tail) => [head, tail]);
+}
+
 /** A Parquet column as hyparquet-writer takes it. */
 export interface PayloadColumn {
   readonly name: string;

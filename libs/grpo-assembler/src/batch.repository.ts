@@ -104,19 +104,24 @@ export async function insertBatch(tx: Knex.Transaction, assembler: string, batch
     .ignore()
     .returning('batch_id');
   if (inserted.length === 0) return;
-  await tx('grpo_batch_members').insert(
-    batch.members.map((m, position) => ({
-      batch_id: batch.batch_id,
-      position,
-      rollout_id: m.rollout_id,
-      group_id: m.group_id,
-      task_id: m.task_id,
-      policy_version: m.policy_version,
-      attempt: m.attempt,
-      reward: m.reward,
-      advantage: m.advantage,
-      reward_event_id: m.reward_event_id,
-    })),
+  // One statement whatever the batch size: the members travel as one array per column.
+  const members = batch.members;
+  await tx.raw(
+    `insert into grpo_batch_members (batch_id, position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)
+     select ?, m.* from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::float8[], ?::float8[], ?::text[])
+       as m(position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)`,
+    [
+      batch.batch_id,
+      members.map((_, position) => position),
+      members.map((m) => m.rollout_id),
+      members.map((m) => m.group_id),
+      members.map((m) => m.task_id),
+      members.map((m) => m.policy_version),
+      members.map((m) => m.attempt),
+      members.map((m) => m.reward),
+      members.map((m) => m.advantage),
+      members.map((m) => m.reward_event_id),
+    ],
   );
 }
 

@@ -13,17 +13,47 @@ export interface GrantedLease {
   readonly batch: BatchRecord;
 }
 
+const TOUCH_INTERVAL_MS = 1_000;
+
 /**
  * Hands batches to trainers. The next leasable batch is picked with FOR UPDATE SKIP LOCKED, so
  * concurrent trainers never wait on or receive the same batch; a batch is held by one lease at a
  * time; an expired or nacked lease makes it leasable again (oldest batch first); an acked one never is.
  */
 export class LeaseService {
+  /** When each trainer's last_lease_at was last written by this process. */
+  private readonly touched = new Map<string, number>();
+
   constructor(
     private readonly db: Knex,
     private readonly assembler: string,
     private readonly clock: Clock,
   ) {}
+
+  /** Batches a trainer may lease now: available, or leased with the lease expired. */
+  private leasable(db: Knex, request: LeaseRequest, now: number): Knex.QueryBuilder {
+    const query = db('grpo_batches')
+      .where('assembler', this.assembler)
+      .where((q) => q.where('status', 'available').orWhere((l) => l.where('status', 'leased').where('lease_expires_at', '<=', new Date(now))));
+    if (request.runId !== undefined) query.where('run_id', request.runId);
+    return query;
+  }
+
+  private async anyLeasable(db: Knex, request: LeaseRequest, now: number): Promise<boolean> {
+    return (await this.leasable(db, request, now).first('batch_id')) !== undefined;
+  }
+
+  /**
+   * A trainer's "last seen" (last_lease_at) after an empty poll: written at most once a second per
+   * trainer, so a trainer polling every few milliseconds does not turn each poll into a commit.
+   */
+  private async touchThrottled(trainerId: string, now: number): Promise<void> {
+    const last = this.touched.get(trainerId);
+    if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;
+    this.touched.set(trainerId, now);
+    if (this.touched.size > 10_000) this.touched.clear();
+    await this.db.transaction((tx) => touchTrainer(tx, this.assembler, trainerId, now));
+  }
 
   async lease(request: LeaseRequest): Promise<GrantedLease | null> {
     if (request.policyVersion !== undefined) {
@@ -34,19 +64,23 @@ export class LeaseService {
         at: this.clock(),
       });
     }
+    // Trainers poll often, and mostly find nothing: a plain read (no transaction, no lock, no write)
+    // answers those. Only a poll that sees a leasable batch takes the locking path below.
+    if (!(await this.anyLeasable(this.db, request, this.clock()))) {
+      await this.touchThrottled(request.trainerId, this.clock());
+      return null;
+    }
     return this.db.transaction(async (tx) => {
       const now = this.clock();
-      const query = tx('grpo_batches')
-        .where('assembler', this.assembler)
-        .where((q) => q.where('status', 'available').orWhere((l) => l.where('status', 'leased').where('lease_expires_at', '<=', new Date(now))));
-      if (request.runId !== undefined) query.where('run_id', request.runId);
-      const row = await query
+      const row = await this.leasable(tx, request, now)
         .orderBy([{ column: 'created_at' }, { column: 'run_id' }, { column: 'sequence' }])
         .forUpdate()
         .skipLocked()
         .first([...BATCH_COLUMNS]);
       if (row === undefined) {
+        // Taken by a concurrent lease since the probe.
         await touchTrainer(tx, this.assembler, request.trainerId, now);
+        this.touched.set(request.trainerId, now);
         return null;
       }
       const previous = toBatchRecord(row as BatchRow);
@@ -67,6 +101,7 @@ export class LeaseService {
         status: 'active',
       });
       await touchTrainer(tx, this.assembler, request.trainerId, now);
+      this.touched.set(request.trainerId, now);
       const batch: BatchRecord = {
         ...previous,
         status: 'leased',

@@ -1,12 +1,13 @@
 import { ValidationError, type RolloutEvent } from '@rollout-ledger/contracts';
 import { buildBatchMember, type BatchMember, type ReadyGroup } from '@rollout-ledger/grpo';
 import { trajectoriesOf } from './group-trajectories';
-import { memberJson } from './batch-payload';
+import { memberJson, memberLineTail } from './batch-payload';
 
-/** One member of a ready group as its batch payload needs it: the row, and its JSONL line without the batch id. */
+/** One member of a ready group as its batch payload needs it: the row, and its encoded JSONL line without the batch id. */
 export interface RenderedMember {
   readonly member: BatchMember;
-  readonly json: string;
+  /** Its JSONL line after the batch id, encoded (batch-payload memberLineTail). */
+  readonly tail: Buffer;
 }
 
 /**
@@ -33,7 +34,7 @@ export function renderGroup(group: ReadyGroup, events: readonly RolloutEvent[]):
       throw new ValidationError(`no trajectory for rollout ${scored.rollout_id} of group ${group.group_id}`, [{ path: 'rollout_id', reason: 'trajectory not found' }]);
     }
     const member = buildBatchMember(trajectory, scored);
-    return { member, json: memberJson(member) };
+    return { member, tail: memberLineTail(memberJson(member)) };
   });
   return { key: renderKey(group), members };
 }
