@@ -23,10 +23,15 @@ export const materializerSpec = {
   MATERIALIZER_RETRY_INITIAL_MS: env.int('first backoff while PostgreSQL is unavailable', 200, { min: 1 }),
   MATERIALIZER_RETRY_MAX_MS: env.int('longest backoff while PostgreSQL is unavailable', 10_000, { min: 1 }),
   MATERIALIZER_MAX_TX_EVENTS: env.int('most events written in one PostgreSQL transaction (batches of several partitions are merged up to it)', 5_000, { min: 1 }),
-  MATERIALIZER_QUEUE_BATCHES: env.int('fetched Kafka batches buffered ahead of the writer (fetch and write overlap)', 4, { min: 1, max: 1000 }),
+  MATERIALIZER_QUEUE_BATCHES: env.int('fetched Kafka batches buffered ahead of the writers, shared out between them (fetch and write overlap)', 4, { min: 1, max: 1000 }),
   MATERIALIZER_LAG_INTERVAL_MS: env.int('how often the lag per partition gauge is refreshed', 5_000, { min: 100 }),
   MATERIALIZER_SESSION_TIMEOUT_MS: env.int('Kafka session timeout: how long a silent (killed) instance keeps its partitions before the group reassigns them', 30_000, { min: 6_000, max: 300_000 }),
-  MATERIALIZER_DB_POOL_MAX: env.int('PostgreSQL connections of the materializer (one writes, the others serve lag and health)', 3, { min: 2, max: 50 }),
+  MATERIALIZER_WRITERS: env.int(
+    'PostgreSQL transactions in flight at once; each writer owns a share of the partitions (its transactions never touch another writer\'s checkpoints or rollouts), so PostgreSQL works on several cores',
+    2,
+    { min: 1, max: 16 },
+  ),
+  MATERIALIZER_DB_POOL_MAX: env.int('PostgreSQL connections of the materializer (one per writer, the others serve lag and health; raised to writers + 1 when lower)', 3, { min: 2, max: 50 }),
 };
 
 export type MaterializerConfig = EnvValues<typeof materializerSpec>;

@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.end());
 
-function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string } = {}) {
+function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string; writers?: number } = {}) {
   const settings = loadMaterializerConfig({
     MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
     MATERIALIZER_GROUP_ID: options.groupId ?? `it-mat-${randomUUID()}`,
@@ -28,6 +28,7 @@ function materializer(names: TopicNames, options: { pool?: Pool; registry?: Metr
     MATERIALIZER_RETRY_MAX_MS: '500',
     MATERIALIZER_LAG_INTERVAL_MS: '200',
     MATERIALIZER_SESSION_TIMEOUT_MS: '10000',
+    ...(options.writers === undefined ? {} : { MATERIALIZER_WRITERS: String(options.writers) }),
   });
   const registry = options.registry ?? new MetricsRegistry();
   return new MaterializerConsumer({
@@ -85,6 +86,28 @@ describe('MaterializerConsumer on the real stack', () => {
     expect(metrics).toMatch(/rollout_ledger_materializer_events_total\{outcome="applied",type="TurnRecorded"\} \d+/);
     expect(metrics).toMatch(/rollout_ledger_materializer_batch_events_count \d+/);
     expect(metrics).toMatch(new RegExp(`rollout_ledger_materializer_lag\\{group="[^"]+",topic="${names.rolloutEvents.replace(/\./g, '\\.')}",partition="0"\\} 0`));
+  });
+
+  it.each([1, 5])('with %i writer(s) side by side, the tables equal the published events, each once', async (writers) => {
+    const names = randomTopics();
+    await createTopics(names);
+    const w = newWorkload(30);
+    await publish(names, shuffled(w.events, writers));
+    await publish(names, w.events);
+    const registry = new MetricsRegistry();
+    const writerPool = new Pool({ connectionString: stack.DATABASE_URL, max: writers + 1 });
+    try {
+      await running(materializer(names, { writers, registry, pool: writerPool }), async () => {
+        expect(await waitForEvents(pool, w.scope, w.events.length)).toBe(w.events.length);
+        const deadline = Date.now() + 60_000;
+        while (Date.now() < deadline && !(await registry.registry.getSingleMetricAsString('rollout_ledger_materializer_events_total')).includes('outcome="duplicate"')) await sleep(200);
+        await sleep(1_000);
+      });
+    } finally {
+      await writerPool.end();
+    }
+    expect(await readTables(pool, w.scope)).toEqual(expectedTables(w.events));
+    expect(await countEvents(pool, w.scope)).toBe(w.events.length);
   });
 
   it('converges to the same tables when the events of each rollout arrive shuffled', async () => {

@@ -24,6 +24,7 @@ export type MaterializerSettings = Pick<
   | 'MATERIALIZER_RETRY_MAX_MS'
   | 'MATERIALIZER_MAX_TX_EVENTS'
   | 'MATERIALIZER_QUEUE_BATCHES'
+  | 'MATERIALIZER_WRITERS'
   | 'MATERIALIZER_LAG_INTERVAL_MS'
   | 'MATERIALIZER_SESSION_TIMEOUT_MS'
 >;
@@ -47,19 +48,22 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 /**
  * Kafka → Postgres. kafkajs hands over one partition's batch at a time (`eachBatch`); batches are
- * queued so the next fetch overlaps the current write, and the writer merges queued batches (of
- * any partitions) into one transaction with their checkpoints. Kafka offsets are committed only
- * after Postgres committed (autoCommit off), so Kafka's offset never runs ahead of Postgres; on a
- * restart or rebalance, records below the Postgres checkpoint are skipped.
+ * queued so the next fetch overlaps the current write, and a writer merges queued batches (of
+ * its partitions) into one transaction with their checkpoints. MATERIALIZER_WRITERS writers run
+ * side by side, each owning the partitions that map to it, so each partition is still written in
+ * order by one writer and two writers never lock the same checkpoint row (a rollout's events share
+ * a partition: nor the same rollout). Kafka offsets are committed only after Postgres committed
+ * (autoCommit off), so Kafka's offset never runs ahead of Postgres; on a restart or rebalance,
+ * records below the Postgres checkpoint are skipped.
  */
 export class MaterializerConsumer {
   private readonly writer: MaterializerWriter;
-  private queue: BatchQueue<QueuedBatch>;
+  private lanes: BatchQueue<QueuedBatch>[];
   private consumer: LedgerConsumer | null = null;
   private dlq: DeadLetterPublisher | null = null;
   private admin: KafkaAdmin | null = null;
   private lag: LagMonitor | null = null;
-  private writing: Promise<void> | null = null;
+  private writing: Promise<void>[] = [];
   private starting: Promise<void> | null = null;
   private state: State = 'idle';
   private databaseError: { since: Date; message: string } | null = null;
@@ -67,7 +71,21 @@ export class MaterializerConsumer {
 
   constructor(private readonly options: MaterializerConsumerOptions) {
     this.writer = new MaterializerWriter(options.pool, options.settings.MATERIALIZER_GROUP_ID);
-    this.queue = new BatchQueue(options.settings.MATERIALIZER_QUEUE_BATCHES);
+    this.lanes = this.newLanes();
+  }
+
+  private newLanes(): BatchQueue<QueuedBatch>[] {
+    const s = this.options.settings;
+    const writers = Math.max(1, s.MATERIALIZER_WRITERS);
+    // The buffered batches are shared out between the writers: more writers, not more memory.
+    const capacity = Math.max(1, Math.ceil(s.MATERIALIZER_QUEUE_BATCHES / writers));
+    return Array.from({ length: writers }, () => new BatchQueue<QueuedBatch>(capacity));
+  }
+
+  /** The writer of a partition: fixed for the process, so a partition's batches stay in order. */
+  private laneOf(topic: string, partition: number): BatchQueue<QueuedBatch> {
+    const topicIndex = Math.max(0, this.options.settings.MATERIALIZER_TOPICS.indexOf(topic));
+    return this.lanes[(partition + topicIndex) % this.lanes.length] as BatchQueue<QueuedBatch>;
   }
 
   health(): HealthCheckResult {
@@ -80,12 +98,12 @@ export class MaterializerConsumer {
   /** After a failed start() and stop(), makes the consumer startable again. */
   reset(): void {
     this.state = 'idle';
-    this.queue = new BatchQueue(this.options.settings.MATERIALIZER_QUEUE_BATCHES);
+    this.lanes = this.newLanes();
     this.consumer = null;
     this.dlq = null;
     this.admin = null;
     this.lag = null;
-    this.writing = null;
+    this.writing = [];
     this.starting = null;
   }
 
@@ -115,7 +133,7 @@ export class MaterializerConsumer {
     });
     await this.consumer.connect();
     if (this.state !== 'starting') return;
-    this.writing = this.writeLoop();
+    this.writing = this.lanes.map((lane) => this.writeLoop(lane));
     await this.consumer.run((records, context) => this.enqueue(records, context.topic, context.partition, context.heartbeat));
     this.lag = new LagMonitor(this.admin, this.options.pool, s.MATERIALIZER_GROUP_ID, s.MATERIALIZER_TOPICS, this.options.metrics.lag, s.MATERIALIZER_LAG_INTERVAL_MS);
     this.lag.start();
@@ -131,8 +149,8 @@ export class MaterializerConsumer {
     }
     this.state = 'stopping';
     await this.starting?.catch(() => undefined);
-    this.queue.close();
-    await this.writing;
+    for (const lane of this.lanes) lane.close();
+    await Promise.all(this.writing);
     await this.lag?.stop();
     await this.consumer?.disconnect().catch((error: Error) => this.options.logger.warn(`consumer disconnect: ${error.message}`));
     await this.dlq?.disconnect().catch(() => undefined);
@@ -154,7 +172,7 @@ export class MaterializerConsumer {
 
   private async enqueue(records: ConsumedRecord[], topic: string, partition: number, heartbeat: () => Promise<void>): Promise<void> {
     if (records.length === 0) return;
-    await this.queue.push({ topic, partition, records, size: records.length }, heartbeat);
+    await this.laneOf(topic, partition).push({ topic, partition, records, size: records.length }, heartbeat);
   }
 
   /**
@@ -162,10 +180,10 @@ export class MaterializerConsumer {
    * current one (the preparation yields between steps, so it only fills the transaction's waits).
    * The Kafka commit follows each Postgres commit at once, not the next batch's arrival.
    */
-  private async writeLoop(): Promise<void> {
+  private async writeLoop(queue: BatchQueue<QueuedBatch>): Promise<void> {
     const max = this.options.settings.MATERIALIZER_MAX_TX_EVENTS;
     const takeAndPrepare = async () => {
-      const items = await this.queue.take(max);
+      const items = await queue.take(max);
       // Should preparing fail, write() prepares again inside the transaction and its retries handle it.
       const prepared = items.length === 0 ? undefined : await this.writer.prepare(items).catch(() => undefined);
       return { items, prepared };
@@ -179,7 +197,7 @@ export class MaterializerConsumer {
       });
       const upcoming = takeAndPrepare();
       if ((await written) === null) {
-        this.queue.clear(); // stopping during an outage: nothing of it was committed anywhere
+        queue.clear(); // stopping during an outage: nothing of it was committed anywhere
         return;
       }
       current = await upcoming;

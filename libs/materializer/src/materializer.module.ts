@@ -25,7 +25,7 @@ export class MaterializerService implements OnApplicationBootstrap, OnApplicatio
     metrics: MetricsRegistry,
   ) {
     const { connection, materializer } = options;
-    this.pool = new Pool({ connectionString: connection.DATABASE_URL, max: materializer.MATERIALIZER_DB_POOL_MAX });
+    this.pool = new Pool({ connectionString: connection.DATABASE_URL, max: Math.max(materializer.MATERIALIZER_DB_POOL_MAX, materializer.MATERIALIZER_WRITERS + 1) });
     // An idle client losing its server must not crash the process; the writer reconnects.
     this.pool.on('error', (error) => this.logger.warn(`idle PostgreSQL connection lost: ${error.message}`));
     this.consumer = new MaterializerConsumer({
