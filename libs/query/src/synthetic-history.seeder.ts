@@ -47,9 +47,12 @@ export async function seedSyntheticRun(databaseUrl: string, spec: SyntheticRunSp
       spec.progress?.(`seeding ${table} of ${spec.rollouts} rollouts (COPY)`);
       await pipeline(Readable.from(lines(spec.rollouts, rows)), client.query(copyFrom(`copy ${table} (${columns}) from stdin`)));
     }
-    // Fresh statistics, as autovacuum would eventually give: without them the planner guesses
-    // that 500 ids match half of `turns` and scans it whole.
-    await client.query('analyze rollouts, turns, tool_calls, rewards');
+    // What autovacuum does after a bulk load (the local stack's PostgreSQL runs without it):
+    // fresh statistics (without them the planner guesses that 500 ids match half of `turns` and
+    // scans it whole) and the pages' visibility set, so the first reader does not pay for marking
+    // every freshly COPYed row (measured: the first SFT export of 100k rollouts 5.8 s without,
+    // 3.4 s with).
+    await client.query('vacuum (analyze) rollouts, turns, tool_calls, rewards');
   } finally {
     await client.end();
   }
