@@ -32,7 +32,7 @@ export async function* sftLinesOf(
 ): AsyncGenerator<SftChunk> {
   const boundaries = await repository.exportBoundaries(filter, pageSize);
   const ranges: ExportRange[] = [...boundaries, null].map((until, i) => ({ after: i === 0 ? null : (boundaries[i - 1] ?? null), until }));
-  const tools = new ToolsBytes();
+  const tools = new ToolsJsonCache();
   const render = (range: ExportRange) => renderRange(repository, filter, range, pageSize, weights, tools);
   const inFlight: Array<Promise<SftChunk[]>> = [];
   let started = 0;
@@ -59,7 +59,7 @@ async function renderRange(
   range: ExportRange,
   pageSize: number,
   weights: boolean,
-  tools: ToolsBytes,
+  tools: ToolsJsonCache,
 ): Promise<SftChunk[]> {
   const pages: SftChunk[] = [];
   let after: ExportPosition | null = range.after;
@@ -95,7 +95,7 @@ function* pageLines(body: Buffer): Generator<{ messages: Buffer | null; tools: B
   }
 }
 
-async function renderPage(repository: RolloutRepository, page: SftPage, tools: ToolsBytes, weights: boolean): Promise<SftChunk> {
+async function renderPage(repository: RolloutRepository, page: SftPage, tools: ToolsJsonCache, weights: boolean): Promise<SftChunk> {
   const lines = [...pageLines(page.body)];
   // Anything unexpected (a line count that does not match, a field Postgres had to quote)
   // sends the rollout through the reference renderer rather than guessing.
@@ -124,24 +124,4 @@ async function renderPage(repository: RolloutRepository, page: SftPage, tools: T
     count++;
   });
   return { lines: count, bytes: Buffer.concat(pieces) };
-}
-
-/** ToolsJsonCache over the raw bytes of the jsonb text: a run has a handful of distinct tool sets. */
-class ToolsBytes {
-  private readonly cache = new ToolsJsonCache();
-  private readonly rendered = new Map<string, Buffer>();
-  private static readonly EMPTY = Buffer.from('[]');
-
-  render(text: Buffer | null): Buffer {
-    if (text === null) return ToolsBytes.EMPTY;
-    // latin1 maps each byte to one character: a cheap, exact key for the bytes.
-    const key = text.toString('latin1');
-    let json = this.rendered.get(key);
-    if (json === undefined) {
-      json = Buffer.from(this.cache.render(text.toString('utf8')));
-      if (this.rendered.size >= 1_000) this.rendered.clear();
-      this.rendered.set(key, json);
-    }
-    return json;
-  }
 }

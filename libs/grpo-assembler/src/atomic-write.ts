@@ -3,21 +3,13 @@ import { access, open, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes under a temporary name in the same folder, then renames: a crash leaves at most a `.tmp-*` file, never half a file under the real name. */
-export async function atomicWrite(path: string, content: string | Uint8Array): Promise<void> {
-  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
-  try {
-    await writeFile(temporary, content);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+export function atomicWrite(path: string, content: string | Uint8Array): Promise<void> {
+  return replaceAtomically(path, (temporary) => writeFile(temporary, content));
 }
 
 /** atomicWrite of chunks, with vectored writes (no concatenated copy of the content). */
-export async function atomicWriteChunks(path: string, chunks: readonly Buffer[]): Promise<void> {
-  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
-  try {
+export function atomicWriteChunks(path: string, chunks: readonly Buffer[]): Promise<void> {
+  return replaceAtomically(path, async (temporary) => {
     const file = await open(temporary, 'w');
     try {
       // writev takes at most IOV_MAX (1024 on Linux) buffers per call.
@@ -25,6 +17,13 @@ export async function atomicWriteChunks(path: string, chunks: readonly Buffer[])
     } finally {
       await file.close();
     }
+  });
+}
+
+async function replaceAtomically(path: string, write: (temporary: string) => Promise<void>): Promise<void> {
+  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
+  try {
+    await write(temporary);
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });

@@ -39,8 +39,14 @@ export class LeaseService {
     return query;
   }
 
-  private async anyLeasable(db: Knex, request: LeaseRequest, now: number): Promise<boolean> {
-    return (await this.leasable(db, request, now).first('batch_id')) !== undefined;
+  private async anyLeasable(request: LeaseRequest, now: number): Promise<boolean> {
+    return (await this.leasable(this.db, request, now).first('batch_id')) !== undefined;
+  }
+
+  /** Writes a trainer's last_lease_at and remembers when (see touchThrottled). */
+  private async touch(tx: Knex.Transaction, trainerId: string, now: number): Promise<void> {
+    await touchTrainer(tx, this.assembler, trainerId, now);
+    this.touched.set(trainerId, now);
   }
 
   /**
@@ -50,9 +56,8 @@ export class LeaseService {
   private async touchThrottled(trainerId: string, now: number): Promise<void> {
     const last = this.touched.get(trainerId);
     if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;
-    this.touched.set(trainerId, now);
     if (this.touched.size > 10_000) this.touched.clear();
-    await this.db.transaction((tx) => touchTrainer(tx, this.assembler, trainerId, now));
+    await this.db.transaction((tx) => this.touch(tx, trainerId, now));
   }
 
   async lease(request: LeaseRequest): Promise<GrantedLease | null> {
@@ -66,7 +71,7 @@ export class LeaseService {
     }
     // Trainers poll often, and mostly find nothing: a plain read (no transaction, no lock, no write)
     // answers those. Only a poll that sees a leasable batch takes the locking path below.
-    if (!(await this.anyLeasable(this.db, request, this.clock()))) {
+    if (!(await this.anyLeasable(request, this.clock()))) {
       await this.touchThrottled(request.trainerId, this.clock());
       return null;
     }
@@ -79,8 +84,7 @@ export class LeaseService {
         .first([...BATCH_COLUMNS]);
       if (row === undefined) {
         // Taken by a concurrent lease since the probe.
-        await touchTrainer(tx, this.assembler, request.trainerId, now);
-        this.touched.set(request.trainerId, now);
+        await this.touch(tx, request.trainerId, now);
         return null;
       }
       const previous = toBatchRecord(row as BatchRow);
@@ -100,8 +104,7 @@ export class LeaseService {
         expires_at: new Date(expiresAt),
         status: 'active',
       });
-      await touchTrainer(tx, this.assembler, request.trainerId, now);
-      this.touched.set(request.trainerId, now);
+      await this.touch(tx, request.trainerId, now);
       const batch: BatchRecord = {
         ...previous,
         status: 'leased',

@@ -9,7 +9,10 @@
  * {id, name, arguments} strings) yields NULL for the whole rollout, and the caller renders that
  * one with the reference renderer instead — so the fast path never guesses.
  *
- * Parameter: `?` = weights (boolean), bound once.
+ * The lateral fence (`offset 0`) keeps Postgres from inlining `message` into both aggregates that
+ * use it, which rendered every message twice.
+ *
+ * Reads the page row `p` and `w.weights` (boolean) from the enclosing query.
  */
 export const SFT_MESSAGES_LATERAL = `left join lateral (
   select coalesce(bool_or(t.role = 'system'), false) as has_system,
@@ -32,7 +35,7 @@ export const SFT_MESSAGES_LATERAL = `left join lateral (
       || '}'
     when 'system' then '{"role":"system","content":' || to_json(coalesce(t.content, ''))::text || '}'
     when 'user' then '{"role":"user","content":' || to_json(coalesce(t.content, ''))::text || '}'
-  end as message) m
+  end as message offset 0) m
   where t.rollout_id = p.rollout_id
 ) msg on true`;
 

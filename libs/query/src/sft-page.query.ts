@@ -64,8 +64,7 @@ export async function querySftPage(db: Knex, filter: RolloutFilter, range: Expor
   return { keys, body, next: full && !atEnd ? { group_id: last.group_id, rollout_id: last.rollout_id } : null };
 }
 
-// The page's rollouts in the order of the ids given (ordinality), each rendered once: the lateral
-// fence (offset 0) keeps Postgres from rendering every message twice, once per aggregate using it.
+// The page's rollouts in the order of the ids given (ordinality).
 const RENDER_SQL = (weights: boolean) => `copy (
   with p as materialized (
     select ro.group_id, ro.rollout_id, ro.system_prompt, ro.tools, k.n
@@ -73,7 +72,7 @@ const RENDER_SQL = (weights: boolean) => `copy (
     join rollouts ro on ro.rollout_id = k.rollout_id
   )
   select ${SFT_MESSAGES_COLUMN} as messages, p.tools::text as tools
-  from p cross join (select ${weights ? 'true' : 'false'}::boolean as weights) w ${SFT_MESSAGES_LATERAL.replace(/end as message\) m/, 'end as message offset 0) m')}
+  from p cross join (select ${weights ? 'true' : 'false'}::boolean as weights) w ${SFT_MESSAGES_LATERAL}
   order by p.n
 ) to stdout with (format csv, delimiter E'\\x02', quote E'\\x01', null E'\\x03')`;
 
