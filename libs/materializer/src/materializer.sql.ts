@@ -1,9 +1,10 @@
 import { STAGED_TABLES, eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
 
 /**
- * The SQL of one materializer transaction. New events are COPYed into `events` directly; the other
- * rows are COPYed into session-local staging tables and merged from there with INSERT … ON CONFLICT, so a batch costs a handful of statements whatever
- * its size. Each upsert mirrors a rule of row-merge.ts; event ids compare with COLLATE "C" (byte
+ * The SQL of one materializer transaction. New events are COPYed into `events` directly, and so
+ * are the rows whose keys are new (rollouts not stored yet, turns, tool calls); the others are
+ * COPYed into session-local staging tables and merged from there with INSERT … ON CONFLICT, so a
+ * batch costs a handful of statements whatever its size. Each upsert mirrors a rule of row-merge.ts; event ids compare with COLLATE "C" (byte
  * order) so Postgres and the in-memory model agree on which write is newer.
  */
 
@@ -32,6 +33,19 @@ export function copyInto(table: StagedTable<never>): string {
 export const storedEventIds = 'SELECT event_id FROM events WHERE event_id = ANY($1::text[])';
 
 export const copyIntoEvents = `COPY events (${columnList(eventsTable as StagedTable<never>)}) FROM STDIN`;
+
+/** COPY straight into a table (not its staging table): for rows whose key is not stored yet. */
+export function copyDirect(table: StagedTable<never>): string {
+  return `COPY ${table.table} (${columnList(table)}) FROM STDIN`;
+}
+
+/** Which of a batch's rollouts have a row already: only those need the merging upsert. */
+export const storedRolloutIds = 'SELECT rollout_id FROM rollouts WHERE rollout_id = ANY($1::text[])';
+
+/** Undone when a key COPYed directly turns out to exist: then every row goes through staging. */
+export const directSavepoint = 'SAVEPOINT materializer_direct';
+export const releaseDirect = 'RELEASE SAVEPOINT materializer_direct';
+export const rollbackDirect = 'ROLLBACK TO SAVEPOINT materializer_direct';
 
 const greaterStamp = (newAt: string, newId: string, oldAt: string, oldId: string): string =>
   `(${newAt} > ${oldAt} OR (${newAt} = ${oldAt} AND ${newId} COLLATE "C" > ${oldId} COLLATE "C"))`;

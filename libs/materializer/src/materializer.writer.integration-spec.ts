@@ -62,6 +62,33 @@ describe('MaterializerWriter (PostgreSQL)', () => {
     expect(await readTables(pool, scope)).toEqual(expectedTables(events));
   });
 
+  it('settles a turn and a tool call recorded again under new event ids by stamp, also in a batch that starts new rollouts', async () => {
+    const tag = `r-${randomUUID()}`;
+    const { workload, events, scope } = everything(tag);
+    const topic = `t-${tag}`;
+    const writer = new MaterializerWriter(pool, `g-${tag}`);
+    const lastRollout = workload.rolloutIds[workload.rolloutIds.length - 1] as string;
+    const firstPart = events.filter((e) => !('rollout_id' in e.data) || e.data.rollout_id !== lastRollout);
+    const lastPart = events.filter((e) => 'rollout_id' in e.data && e.data.rollout_id === lastRollout);
+    const turn = firstPart.find((e) => e.type === 'TurnRecorded' && e.data.role === 'assistant');
+    const call = firstPart.find((e) => e.type === 'ToolCallRecorded');
+    if (turn?.type !== 'TurnRecorded' || call?.type !== 'ToolCallRecorded') throw new Error('fixture changed: expected an assistant turn and a tool call');
+    // Same keys, new event ids: the turn re-recorded later (it wins), the tool call with an earlier stamp (it loses).
+    const newerTurn = { type: 'TurnRecorded', data: { ...turn.data, event_id: `${tag}-turn-again`, content: 'recorded again', occurred_at: turn.data.occurred_at + 1 } } as TypedEvent;
+    const olderCall = { type: 'ToolCallRecorded', data: { ...call.data, event_id: `${tag}-call-again`, result: 'stale', occurred_at: call.data.occurred_at - 1 } } as TypedEvent;
+    const all = records(topic, [...firstPart, newerTurn, olderCall, ...lastPart]);
+    await writer.write([{ topic, partition: 0, records: all.slice(0, firstPart.length) }]);
+    // The second batch COPYs the new rollout's rows directly until the re-recorded keys collide, then merges all of it.
+    const second = await writer.write([{ topic, partition: 0, records: all.slice(firstPart.length) }]);
+    expect(second.applied).toBe(2 + lastPart.length);
+    const expected = expectedTables([...firstPart, newerTurn, olderCall, ...lastPart]);
+    expect(await readTables(pool, scope)).toEqual(expected);
+    const stored = await pool.query('select content, event_id from turns where rollout_id = $1 and turn_index = $2', [turn.data.rollout_id, turn.data.turn_index]);
+    expect(stored.rows).toEqual([{ content: 'recorded again', event_id: `${tag}-turn-again` }]);
+    const kept = await pool.query('select event_id from tool_calls where rollout_id = $1 and tool_call_id = $2', [call.data.rollout_id, call.data.tool_call_id]);
+    expect(kept.rows).toEqual([{ event_id: call.data.event_id }]);
+  });
+
   it('isolates an event the database refuses and reports it as poison, writing the rest', async () => {
     const tag = `p-${randomUUID()}`;
     const { events, scope } = everything(tag);

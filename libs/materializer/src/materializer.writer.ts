@@ -4,11 +4,14 @@ import type { ConsumedMessage, MessageCoordinates } from '@rollout-ledger/kafka'
 import { MaterializerErrorCodes, isDataError } from './materializer.errors';
 import * as sql from './materializer.sql';
 import { rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
+import { copyRowBuffers } from './copy-text';
 import { copyIn } from './postgres-copy';
 import { encodeWrites, prepareInSteps, prepareNow, projectRecord, type EncodedWrites, type PartitionRecords, type PreparedWrite } from './prepared-write';
 import type { RowWrites } from './row-writes';
 
 export type { PartitionRecords, PreparedWrite } from './prepared-write';
+
+const UNIQUE_VIOLATION = '23505';
 
 export interface PoisonRecord {
   readonly message: ConsumedMessage;
@@ -203,13 +206,42 @@ export class MaterializerWriter {
     if (created.length === 0) return [];
     const rows = known.size === 0 && encoded !== null ? encoded : encodeWrites(created.map((c) => c.write));
     await copyIn(client, sql.copyIntoEvents, rows.events);
-    await this.upsert(client, rolloutsTable, rows.rollouts, sql.upsertRollouts);
-    await this.upsert(client, turnsTable, rows.turns, sql.upsertTurns);
-    await this.upsert(client, toolCallsTable, rows.toolCalls, sql.upsertToolCalls);
+    await this.writeTrajectoryRows(client, rows);
     await this.upsert(client, rewardsTable, rows.rewards, sql.upsertRewards);
     await this.upsert(client, tasksTable, rows.tasks, sql.upsertTasks);
     if (rows.batch.recount.length > 0) await client.query(sql.recountRollouts, [rows.batch.recount]);
     return created;
+  }
+
+  /**
+   * Rollouts not stored yet, turns and tool calls are COPYed straight into their tables: their keys
+   * are almost always new, and a direct COPY skips the staging copy and the merge. Should one of
+   * those keys exist after all (a turn or tool call recorded again under a new event id, or a
+   * rollout another writer stored meanwhile), the savepoint undoes the direct COPYs and every row
+   * goes through staging and the merging upserts instead, which settle it by stamp.
+   */
+  private async writeTrajectoryRows(client: PoolClient, rows: EncodedWrites): Promise<void> {
+    const rollouts = rows.batch.rollouts;
+    const stored = rollouts.length === 0 ? [] : (await client.query<{ rollout_id: string }>(sql.storedRolloutIds, [rollouts.map((r) => r.rollout_id)])).rows;
+    const existing = new Set(stored.map((row) => row.rollout_id));
+    // Usually none is stored and the rows encoded ahead are the ones to COPY; else the two parts are encoded here.
+    const fresh = existing.size === 0 ? rows.rollouts : copyRowBuffers(rolloutsTable.columns, rollouts.filter((r) => !existing.has(r.rollout_id)));
+    const known = existing.size === 0 ? [] : copyRowBuffers(rolloutsTable.columns, rollouts.filter((r) => existing.has(r.rollout_id)));
+    await client.query(sql.directSavepoint);
+    try {
+      await copyIn(client, sql.copyDirect(rolloutsTable as StagedTable<never>), fresh);
+      await copyIn(client, sql.copyDirect(turnsTable as StagedTable<never>), rows.turns);
+      await copyIn(client, sql.copyDirect(toolCallsTable as StagedTable<never>), rows.toolCalls);
+      await client.query(sql.releaseDirect);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
+      await client.query(sql.rollbackDirect);
+      await this.upsert(client, rolloutsTable, rows.rollouts, sql.upsertRollouts);
+      await this.upsert(client, turnsTable, rows.turns, sql.upsertTurns);
+      await this.upsert(client, toolCallsTable, rows.toolCalls, sql.upsertToolCalls);
+      return;
+    }
+    await this.upsert(client, rolloutsTable, known, sql.upsertRollouts);
   }
 
   private async upsert(client: PoolClient, table: StagedTable<never>, payload: readonly Buffer[], upsertSql: string): Promise<void> {
