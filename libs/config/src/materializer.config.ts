@@ -24,6 +24,16 @@ export const materializerSpec = {
   MATERIALIZER_RETRY_MAX_MS: env.int('longest backoff while PostgreSQL is unavailable', 10_000, { min: 1 }),
   MATERIALIZER_MAX_TX_EVENTS: env.int('most events written in one PostgreSQL transaction (batches of several partitions are merged up to it)', 5_000, { min: 1 }),
   MATERIALIZER_QUEUE_BATCHES: env.int('fetched Kafka batches buffered ahead of the writers, shared out between them (fetch and write overlap)', 4, { min: 1, max: 1000 }),
+  MATERIALIZER_FETCH_MAX_BYTES: env.int(
+    'most bytes one Kafka fetch returns (all partitions together): what the consumer holds ahead of the writers is a few of these, so it bounds the process memory',
+    2 * 1024 * 1024,
+    { min: 64 * 1024, max: 256 * 1024 * 1024 },
+  ),
+  MATERIALIZER_FETCH_PARTITION_MAX_BYTES: env.int(
+    'most bytes one Kafka fetch returns of one partition (a larger single message is still returned whole)',
+    256 * 1024,
+    { min: 16 * 1024, max: 64 * 1024 * 1024 },
+  ),
   MATERIALIZER_LAG_INTERVAL_MS: env.int('how often the lag per partition gauge is refreshed', 5_000, { min: 100 }),
   MATERIALIZER_SESSION_TIMEOUT_MS: env.int('Kafka session timeout: how long a silent (killed) instance keeps its partitions before the group reassigns them', 30_000, { min: 6_000, max: 300_000 }),
   MATERIALIZER_WRITERS: env.int(

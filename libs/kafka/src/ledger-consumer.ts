@@ -40,6 +40,10 @@ export interface LedgerConsumerOptions extends KafkaConnectionOptions {
   readonly autoCommit?: boolean;
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
+  /** Most bytes of one fetch response, all partitions together (kafkajs default 10 MiB). */
+  readonly fetchMaxBytes?: number;
+  /** Most bytes of one partition in a fetch response (kafkajs default 1 MiB); a larger first message still comes whole. */
+  readonly fetchPartitionMaxBytes?: number;
   /** Only read committed transactional messages. Default true. */
   readonly readCommitted?: boolean;
 }
@@ -57,6 +61,8 @@ export class LedgerConsumer {
       sessionTimeout: options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: options.heartbeatIntervalMs ?? 3_000,
       readUncommitted: options.readCommitted === false,
+      ...(options.fetchMaxBytes === undefined ? {} : { maxBytes: options.fetchMaxBytes }),
+      ...(options.fetchPartitionMaxBytes === undefined ? {} : { maxBytesPerPartition: options.fetchPartitionMaxBytes }),
     });
   }
 

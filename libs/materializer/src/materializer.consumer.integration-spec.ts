@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.end());
 
-function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string; writers?: number } = {}) {
+function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string; writers?: number; env?: Record<string, string> } = {}) {
   const settings = loadMaterializerConfig({
     MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
     MATERIALIZER_GROUP_ID: options.groupId ?? `it-mat-${randomUUID()}`,
@@ -29,6 +29,7 @@ function materializer(names: TopicNames, options: { pool?: Pool; registry?: Metr
     MATERIALIZER_LAG_INTERVAL_MS: '200',
     MATERIALIZER_SESSION_TIMEOUT_MS: '10000',
     ...(options.writers === undefined ? {} : { MATERIALIZER_WRITERS: String(options.writers) }),
+    ...options.env,
   });
   const registry = options.registry ?? new MetricsRegistry();
   return new MaterializerConsumer({
@@ -119,6 +120,24 @@ describe('MaterializerConsumer on the real stack', () => {
       expect(await waitForEvents(pool, w.scope, w.events.length)).toBe(w.events.length);
     });
     expect(await readTables(pool, w.scope)).toEqual(expectedTables(w.events));
+  });
+
+  it('with the smallest fetch sizes, still materializes everything, an event larger than a whole fetch included', async () => {
+    const names = randomTopics();
+    await createTopics(names);
+    const w = newWorkload(6);
+    const at = w.events.findIndex((e) => e.type === 'TurnRecorded');
+    const turn = w.events[at] as Extract<TypedEvent, { type: 'TurnRecorded' }>;
+    const big = { type: 'TurnRecorded', data: { ...turn.data, content: 'x'.repeat(200 * 1024) } } as TypedEvent;
+    const events = [...w.events.slice(0, at), big, ...w.events.slice(at + 1)];
+    await publish(names, events);
+    const limits = { MATERIALIZER_FETCH_MAX_BYTES: String(64 * 1024), MATERIALIZER_FETCH_PARTITION_MAX_BYTES: String(16 * 1024) };
+    await running(materializer(names, { env: limits }), async () => {
+      expect(await waitForEvents(pool, w.scope, events.length)).toBe(events.length);
+    });
+    expect(await readTables(pool, w.scope)).toEqual(expectedTables(events));
+    const stored = await pool.query('select length(content) as n from turns where rollout_id = $1 and turn_index = $2', [turn.data.rollout_id, turn.data.turn_index]);
+    expect(stored.rows).toEqual([{ n: 200 * 1024 }]);
   });
 
   it('dead-letters poison with its reason and keeps materializing the events after it', async () => {

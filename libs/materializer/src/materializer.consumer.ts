@@ -24,6 +24,8 @@ export type MaterializerSettings = Pick<
   | 'MATERIALIZER_RETRY_MAX_MS'
   | 'MATERIALIZER_MAX_TX_EVENTS'
   | 'MATERIALIZER_QUEUE_BATCHES'
+  | 'MATERIALIZER_FETCH_MAX_BYTES'
+  | 'MATERIALIZER_FETCH_PARTITION_MAX_BYTES'
   | 'MATERIALIZER_WRITERS'
   | 'MATERIALIZER_LAG_INTERVAL_MS'
   | 'MATERIALIZER_SESSION_TIMEOUT_MS'
@@ -129,6 +131,8 @@ export class MaterializerConsumer {
       serde: new EventSerde({ registry: new HttpSchemaRegistry({ url: this.options.registryUrl, clientId: this.options.kafka.clientId }) }),
       autoCommit: false,
       sessionTimeoutMs: s.MATERIALIZER_SESSION_TIMEOUT_MS,
+      fetchMaxBytes: s.MATERIALIZER_FETCH_MAX_BYTES,
+      fetchPartitionMaxBytes: s.MATERIALIZER_FETCH_PARTITION_MAX_BYTES,
       heartbeatIntervalMs: Math.max(500, Math.floor(s.MATERIALIZER_SESSION_TIMEOUT_MS / 10)),
     });
     await this.consumer.connect();
