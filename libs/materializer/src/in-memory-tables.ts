@@ -1,4 +1,4 @@
-import { mergeRolloutPatch, newer, reduceWrites, rowKeys } from './row-merge';
+import { isToolError, mergeRolloutPatch, newer, reduceWrites, rowKeys } from './row-merge';
 import type { EventRow, RewardRow, RolloutPatch, RowWrites, TaskRow, ToolCallRow, TurnRow } from './row-writes';
 
 export interface RolloutCounters {
@@ -22,10 +22,6 @@ export function emptyTables(): MaterializedTables {
 }
 
 /** A tool call counts as an error when it reports one or did not end `ok`. */
-export function isToolError(row: Pick<ToolCallRow, 'status' | 'error'>): boolean {
-  return row.status !== 'ok' || row.error !== null;
-}
-
 function upsert<T extends { event_id: string; occurred_at: number }>(map: Map<string, T>, key: string, row: T): void {
   map.set(key, newer(map.get(key) ?? null, row) as T);
 }

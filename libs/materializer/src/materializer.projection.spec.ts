@@ -1,7 +1,7 @@
 import { exampleEvents, isLedgerError, type TypedEvent } from '@rollout-ledger/contracts';
 import { projectEvent } from './event-rows.projection';
 import { applyWrites, emptyTables, type MaterializedTables } from './in-memory-tables';
-import { reduceWrites } from './row-merge';
+import { countedRollouts, reduceWrites } from './row-merge';
 import type { EventOrigin, RowWrites } from './row-writes';
 import { generateWorkload, prng, shuffled } from './synthetic-workload.fixture';
 
@@ -174,5 +174,28 @@ describe('the writes commute: the tables converge whatever the order, batching a
       return { ...batch, events: byId(batch.events).map((r) => r.event_id), turns: byId(batch.turns), toolCalls: byId(batch.toolCalls), rewards: byId(batch.rewards), tasks: byId(batch.tasks), rollouts: [...batch.rollouts].sort((a, b) => (a.rollout_id < b.rollout_id ? -1 : 1)), recount: [...batch.recount].sort() };
     };
     expect(reduced(11)).toEqual(reduced(12));
+  });
+});
+
+describe('countedRollouts', () => {
+  it("gives each rollout of a batch the counters of the batch's own turns and tool calls, as the model counts them", () => {
+    const workload = generateWorkload({ tag: 'counted', groups: 3, groupSize: 4 });
+    const writes = project(shuffled(workload.rolloutEvents, 3));
+    const model = applyWrites(emptyTables(), writes);
+    const counted = countedRollouts(reduceWrites(writes));
+    expect(counted.map((r) => r.patch.rollout_id).sort()).toEqual([...workload.rolloutIds].sort());
+    for (const r of counted) {
+      const m = model.rollouts.get(r.patch.rollout_id);
+      expect([r.turn_count, r.tool_call_count, r.tool_error_count]).toEqual([m?.turn_count, m?.tool_call_count, m?.tool_error_count]);
+    }
+    // The workload has failing tool calls, so the error counter is exercised.
+    expect(counted.some((r) => r.tool_error_count > 0) && counted.some((r) => r.turn_count > 0)).toBe(true);
+  });
+
+  it('counts zero for a rollout with no turns or tool calls in the batch', () => {
+    const started = e.RolloutStarted;
+    const [only] = countedRollouts(reduceWrites(project([{ type: 'RolloutStarted', data: started }])));
+    expect(only).toMatchObject({ turn_count: 0, tool_call_count: 0, tool_error_count: 0 });
+    expect(only?.patch.rollout_id).toBe(started.rollout_id);
   });
 });

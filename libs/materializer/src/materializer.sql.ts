@@ -23,12 +23,11 @@ export function copyInto(table: StagedTable<never>): string {
 }
 
 /**
- * Which of a batch's event ids are stored already (re-delivered, or published twice): only the
- * others are COPYed, straight into `events` — no staging copy of the largest rows and no second
- * write of them by INSERT … SELECT. Writers of the same partitions are serialised by the checkpoint
- * lock; should another instance store one of the ids meanwhile (the same event published to two
- * partitions), the COPY fails on the primary key (SQLSTATE 23505) and the batch is retried, when
- * this lookup sees it.
+ * Which of a batch's event ids are stored already (re-delivered, or published twice): asked only
+ * when the direct COPY into `events` met one (SQLSTATE 23505); the others are then COPYed. Writers
+ * of the same partitions are serialised by the checkpoint lock; should another instance store one
+ * of the ids meanwhile (the same event published to two partitions), that COPY fails on the
+ * primary key too and the batch is retried, when this lookup sees it.
  */
 export const storedEventIds = 'SELECT event_id FROM events WHERE event_id = ANY($1::text[])';
 

@@ -1,5 +1,5 @@
 import { copyBool, copyJson, copyNumber, copyNumberArray, copyText, copyTimestamp, type CopyColumn } from './copy-text';
-import type { EventRow, RewardRow, RolloutPatch, TaskRow, ToolCallRow, TurnRow } from './row-writes';
+import type { CountedRollout, EventRow, RewardRow, RolloutPatch, TaskRow, ToolCallRow, TurnRow } from './row-writes';
 
 /** A target table, its session-local staging table, and how a row of ours becomes COPY columns. */
 export interface StagedTable<R> {
@@ -53,6 +53,22 @@ export const rolloutsTable: StagedTable<RolloutPatch> = {
     col('duration_ms', (r) => copyNumber(r.completion?.duration_ms ?? null)),
     col('completed_at', (r) => copyTimestamp(r.completion?.occurred_at ?? null)),
     col('completed_event_id', (r) => copyText(r.completion?.event_id ?? null)),
+  ],
+};
+
+/**
+ * The rollout rows the materializer COPYs: the patch's columns and the batch's counters. The
+ * merging upsert inserts only the patch's columns (`rolloutsTable`) and the rollouts it touches are
+ * recounted; a rollout COPYed directly keeps the counters (all its child rows are in the batch).
+ */
+export const countedRolloutsTable: StagedTable<CountedRollout> = {
+  table: rolloutsTable.table,
+  stage: rolloutsTable.stage,
+  columns: [
+    ...rolloutsTable.columns.map((c): CopyColumn<CountedRollout> => ({ name: c.name, encode: (r) => c.encode(r.patch) })),
+    col('turn_count', (r) => copyNumber(r.turn_count)),
+    col('tool_call_count', (r) => copyNumber(r.tool_call_count)),
+    col('tool_error_count', (r) => copyNumber(r.tool_error_count)),
   ],
 };
 

@@ -3,8 +3,9 @@ import { LedgerError, type EventType } from '@rollout-ledger/contracts';
 import type { ConsumedMessage, MessageCoordinates } from '@rollout-ledger/kafka';
 import { MaterializerErrorCodes, isDataError } from './materializer.errors';
 import * as sql from './materializer.sql';
-import { rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
+import { countedRolloutsTable, rewardsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
 import { copyRowBuffers } from './copy-text';
+import { countedRollouts } from './row-merge';
 import { copyIn } from './postgres-copy';
 import { encodeWrites, prepareInSteps, prepareNow, projectRecord, type EncodedWrites, type PartitionRecords, type PreparedWrite } from './prepared-write';
 import type { RowWrites } from './row-writes';
@@ -196,52 +197,71 @@ export class MaterializerWriter {
     return { applied: applied.length, appliedByType, duplicates, skipped, poison, checkpoints };
   }
 
-  /** Stores the events, then the rows of those that were new. Returns the new ones. */
+  /**
+   * Stores the events, then the rows of those that were new; returns the new ones. Usually every
+   * event is new, and every key of the rows but those of rollouts stored earlier: the fast path
+   * COPYs the events, the new rollouts (with their counters), the turns and the tool calls straight
+   * into their tables under a savepoint, and merges only the rollouts stored before. Should a key
+   * exist after all — an event published twice, a turn or tool call recorded again under a new
+   * event id, a rollout another writer stored meanwhile (SQLSTATE 23505) — the savepoint undoes it
+   * and the careful path runs: look up which events are stored, and merge every row through the
+   * staging tables, which settles each key by stamp.
+   */
   private async apply(client: PoolClient, candidates: readonly Candidate[], truncate: boolean, encoded: EncodedWrites | null): Promise<Candidate[]> {
     if (candidates.length === 0) return [];
     if (truncate) await client.query(sql.truncateStagingTables);
-    const stored = await client.query<{ event_id: string }>(sql.storedEventIds, [candidates.map((c) => c.write.event.event_id)]);
-    const known = new Set(stored.rows.map((row) => row.event_id));
-    const created = known.size === 0 ? [...candidates] : candidates.filter((c) => !known.has(c.write.event.event_id));
-    if (created.length === 0) return [];
-    const rows = known.size === 0 && encoded !== null ? encoded : encodeWrites(created.map((c) => c.write));
-    await copyIn(client, sql.copyIntoEvents, rows.events);
-    await this.writeTrajectoryRows(client, rows);
-    await this.upsert(client, rewardsTable, rows.rewards, sql.upsertRewards);
-    await this.upsert(client, tasksTable, rows.tasks, sql.upsertTasks);
-    if (rows.batch.recount.length > 0) await client.query(sql.recountRollouts, [rows.batch.recount]);
-    return created;
-  }
-
-  /**
-   * Rollouts not stored yet, turns and tool calls are COPYed straight into their tables: their keys
-   * are almost always new, and a direct COPY skips the staging copy and the merge. Should one of
-   * those keys exist after all (a turn or tool call recorded again under a new event id, or a
-   * rollout another writer stored meanwhile), the savepoint undoes the direct COPYs and every row
-   * goes through staging and the merging upserts instead, which settle it by stamp.
-   */
-  private async writeTrajectoryRows(client: PoolClient, rows: EncodedWrites): Promise<void> {
-    const rollouts = rows.batch.rollouts;
-    const stored = rollouts.length === 0 ? [] : (await client.query<{ rollout_id: string }>(sql.storedRolloutIds, [rollouts.map((r) => r.rollout_id)])).rows;
-    const existing = new Set(stored.map((row) => row.rollout_id));
-    // Usually none is stored and the rows encoded ahead are the ones to COPY; else the two parts are encoded here.
-    const fresh = existing.size === 0 ? rows.rollouts : copyRowBuffers(rolloutsTable.columns, rollouts.filter((r) => !existing.has(r.rollout_id)));
-    const known = existing.size === 0 ? [] : copyRowBuffers(rolloutsTable.columns, rollouts.filter((r) => existing.has(r.rollout_id)));
+    const prepared = encoded ?? encodeWrites(candidates.map((c) => c.write));
     await client.query(sql.directSavepoint);
+    let fresh: ReadonlySet<string>;
     try {
-      await copyIn(client, sql.copyDirect(rolloutsTable as StagedTable<never>), fresh);
-      await copyIn(client, sql.copyDirect(turnsTable as StagedTable<never>), rows.turns);
-      await copyIn(client, sql.copyDirect(toolCallsTable as StagedTable<never>), rows.toolCalls);
+      fresh = await this.writeDirect(client, prepared);
       await client.query(sql.releaseDirect);
     } catch (error) {
       if ((error as { code?: unknown }).code !== UNIQUE_VIOLATION) throw error;
       await client.query(sql.rollbackDirect);
-      await this.upsert(client, rolloutsTable, rows.rollouts, sql.upsertRollouts);
-      await this.upsert(client, turnsTable, rows.turns, sql.upsertTurns);
-      await this.upsert(client, toolCallsTable, rows.toolCalls, sql.upsertToolCalls);
-      return;
+      return this.applyCareful(client, candidates, prepared);
     }
-    await this.upsert(client, rolloutsTable, known, sql.upsertRollouts);
+    await this.writeOthers(client, prepared);
+    const recount = prepared.batch.recount.filter((id) => !fresh.has(id));
+    if (recount.length > 0) await client.query(sql.recountRollouts, [recount]);
+    return [...candidates];
+  }
+
+  /** The fast path's direct COPYs, and the merge of the rollouts stored before; returns the ids of the rollouts COPYed new. */
+  private async writeDirect(client: PoolClient, rows: EncodedWrites): Promise<ReadonlySet<string>> {
+    await copyIn(client, sql.copyIntoEvents, rows.events);
+    const rollouts = rows.batch.rollouts;
+    const stored = rollouts.length === 0 ? [] : (await client.query<{ rollout_id: string }>(sql.storedRolloutIds, [rollouts.map((r) => r.rollout_id)])).rows;
+    const existing = new Set(stored.map((row) => row.rollout_id));
+    // Usually none is stored and the rows encoded ahead are the ones to COPY; else the two parts are encoded here.
+    const counted = existing.size === 0 ? [] : countedRollouts(rows.batch);
+    const fresh = existing.size === 0 ? rows.rollouts : copyRowBuffers(countedRolloutsTable.columns, counted.filter((r) => !existing.has(r.patch.rollout_id)));
+    await copyIn(client, sql.copyDirect(countedRolloutsTable as StagedTable<never>), fresh);
+    await copyIn(client, sql.copyDirect(turnsTable as StagedTable<never>), rows.turns);
+    await copyIn(client, sql.copyDirect(toolCallsTable as StagedTable<never>), rows.toolCalls);
+    if (existing.size > 0) await this.upsert(client, countedRolloutsTable, copyRowBuffers(countedRolloutsTable.columns, counted.filter((r) => existing.has(r.patch.rollout_id))), sql.upsertRollouts);
+    return new Set(rollouts.filter((r) => !existing.has(r.rollout_id)).map((r) => r.rollout_id));
+  }
+
+  private async applyCareful(client: PoolClient, candidates: readonly Candidate[], prepared: EncodedWrites): Promise<Candidate[]> {
+    const stored = await client.query<{ event_id: string }>(sql.storedEventIds, [candidates.map((c) => c.write.event.event_id)]);
+    const known = new Set(stored.rows.map((row) => row.event_id));
+    const created = known.size === 0 ? [...candidates] : candidates.filter((c) => !known.has(c.write.event.event_id));
+    if (created.length === 0) return [];
+    const rows = known.size === 0 ? prepared : encodeWrites(created.map((c) => c.write));
+    await copyIn(client, sql.copyIntoEvents, rows.events);
+    await this.upsert(client, countedRolloutsTable, rows.rollouts, sql.upsertRollouts);
+    await this.upsert(client, turnsTable, rows.turns, sql.upsertTurns);
+    await this.upsert(client, toolCallsTable, rows.toolCalls, sql.upsertToolCalls);
+    await this.writeOthers(client, rows);
+    if (rows.batch.recount.length > 0) await client.query(sql.recountRollouts, [rows.batch.recount]);
+    return created;
+  }
+
+  /** Rewards and tasks: few rows, always merged (a reward's identity or a task is often stored already). */
+  private async writeOthers(client: PoolClient, rows: EncodedWrites): Promise<void> {
+    await this.upsert(client, rewardsTable, rows.rewards, sql.upsertRewards);
+    await this.upsert(client, tasksTable, rows.tasks, sql.upsertTasks);
   }
 
   private async upsert(client: PoolClient, table: StagedTable<never>, payload: readonly Buffer[], upsertSql: string): Promise<void> {

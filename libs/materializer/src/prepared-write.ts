@@ -3,8 +3,8 @@ import type { ConsumedRecord } from '@rollout-ledger/kafka';
 import { copyRowBuffers } from './copy-text';
 import { projectEvent } from './event-rows.projection';
 import { asProjectionError } from './materializer.errors';
-import { eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable } from './materializer.tables';
-import { reduceWrites } from './row-merge';
+import { countedRolloutsTable, eventsTable, rewardsTable, tasksTable, toolCallsTable, turnsTable } from './materializer.tables';
+import { countedRollouts, reduceWrites } from './row-merge';
 import type { BatchWrites, RowWrites } from './row-writes';
 
 /** The records of one Kafka partition, in offset order, as the consumer fetched them. */
@@ -18,6 +18,7 @@ export interface PartitionRecords {
 export interface EncodedWrites {
   readonly batch: BatchWrites;
   readonly events: readonly Buffer[];
+  /** `countedRolloutsTable` rows. */
   readonly rollouts: readonly Buffer[];
   readonly turns: readonly Buffer[];
   readonly toolCalls: readonly Buffer[];
@@ -60,7 +61,7 @@ function* encodeSteps(writes: readonly RowWrites[]): Generator<void, EncodedWrit
   return {
     batch,
     events,
-    rollouts: copyRowBuffers(rolloutsTable.columns, batch.rollouts),
+    rollouts: copyRowBuffers(countedRolloutsTable.columns, countedRollouts(batch)),
     turns,
     toolCalls: copyRowBuffers(toolCallsTable.columns, batch.toolCalls),
     rewards: copyRowBuffers(rewardsTable.columns, batch.rewards),

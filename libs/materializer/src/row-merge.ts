@@ -1,5 +1,5 @@
 import { compareStamps } from '@rollout-ledger/trajectory';
-import type { BatchWrites, RolloutPatch, RowWrites, Stamp, TaskRow, ToolCallRow, TurnRow, RewardRow } from './row-writes';
+import type { BatchWrites, CountedRollout, RolloutPatch, RowWrites, Stamp, TaskRow, ToolCallRow, TurnRow, RewardRow } from './row-writes';
 
 /**
  * The merge rules of the materialized tables, shared by the in-memory tables and mirrored by the
@@ -93,4 +93,29 @@ export function reduceWrites(writes: readonly RowWrites[]): BatchWrites {
     tasks: [...tasks.values()],
     recount: [...recount],
   };
+}
+
+/** A failed tool call: not `ok`, or an error recorded (the definition of tool_error_count). */
+export function isToolError(row: Pick<ToolCallRow, 'status' | 'error'>): boolean {
+  return row.status !== 'ok' || row.error !== null;
+}
+
+/** Each rollout of a reduced batch with the counters of the batch's own turns and tool calls. */
+export function countedRollouts(batch: Pick<BatchWrites, 'rollouts' | 'turns' | 'toolCalls'>): CountedRollout[] {
+  const counts = new Map<string, { turns: number; calls: number; errors: number }>();
+  const of = (rolloutId: string) => {
+    let c = counts.get(rolloutId);
+    if (c === undefined) counts.set(rolloutId, (c = { turns: 0, calls: 0, errors: 0 }));
+    return c;
+  };
+  for (const turn of batch.turns) of(turn.rollout_id).turns++;
+  for (const call of batch.toolCalls) {
+    const c = of(call.rollout_id);
+    c.calls++;
+    if (isToolError(call)) c.errors++;
+  }
+  return batch.rollouts.map((patch) => {
+    const c = counts.get(patch.rollout_id);
+    return { patch, turn_count: c?.turns ?? 0, tool_call_count: c?.calls ?? 0, tool_error_count: c?.errors ?? 0 };
+  });
 }

@@ -141,3 +141,15 @@ export interface BatchWrites {
   /** Rollouts whose turn / tool-call counters must be recounted. */
   readonly recount: readonly string[];
 }
+
+/**
+ * A rollout's patch with the counters of the turns and tool calls in the same batch: exact for a
+ * rollout that had no row before the batch (it then has no child rows either: every turn and tool
+ * call is written together with its rollout's row), recounted from the child rows otherwise.
+ */
+export interface CountedRollout {
+  readonly patch: RolloutPatch;
+  readonly turn_count: number;
+  readonly tool_call_count: number;
+  readonly tool_error_count: number;
+}
