@@ -129,7 +129,6 @@ function pairUp(exported: readonly Json[][], sources: readonly SourceRun[]): [Js
 
 class MaterializerProcess {
   readonly output: string[] = [];
-  readonly port = 37_000 + Math.floor(Math.random() * 2_000);
   readonly child: ChildProcess;
   private readonly exited: Promise<void>;
 
@@ -138,7 +137,8 @@ class MaterializerProcess {
       cwd: ROOT,
       env: {
         ...process.env,
-        PORT: String(this.port),
+        // The system picks a free port; serve prints where it listens.
+        PORT: '0',
         MATERIALIZER_TOPICS: `${topics.rolloutEvents},${topics.taskDefinitions}`,
         MATERIALIZER_GROUP_ID: groupId,
         MATERIALIZER_DLQ_TOPIC: topics.rolloutEventsDlq,
@@ -155,7 +155,8 @@ class MaterializerProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`serve exited with ${this.child.exitCode}:\n${this.output.join('')}`);
-      const status = await fetch(`http://127.0.0.1:${this.port}/health`).then((r) => r.status, () => 0);
+      const url = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /.exec(this.output.join(''))?.[1];
+      const status = url === undefined ? 0 : await fetch(`${url}/health`).then((r) => r.status, () => 0);
       if (status === 200) return;
       await sleep(300);
     }

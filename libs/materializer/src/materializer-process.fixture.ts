@@ -4,17 +4,15 @@ import type { TopicNames } from '@rollout-ledger/kafka';
 import { sleep } from './materializer-harness.fixture';
 
 const CLI = join(__dirname, '..', '..', '..', 'bin', 'rollout-ledger.js');
-let nextPort = 36_000 + Math.floor(Math.random() * 2_000);
+/** The line `serve` prints once it listens (it is started on PORT=0: the system picks a free port). */
+const LISTENING = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /;
 
 /** `rollout-ledger serve --apps materializer` as a child process, as an operator runs it. */
 export class ServeProcess {
   readonly output: string[] = [];
   private exited: Promise<string>;
 
-  private constructor(
-    readonly child: ChildProcess,
-    readonly port: number,
-  ) {
+  private constructor(readonly child: ChildProcess) {
     child.stdout?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => this.output.push(chunk.toString()));
     // Nest re-raises the signal after its shutdown hooks ran: a clean stop ends "by SIGTERM".
@@ -22,11 +20,10 @@ export class ServeProcess {
   }
 
   static start(names: TopicNames, groupId: string, extraEnv: Record<string, string> = {}): ServeProcess {
-    const port = nextPort++;
     const child = spawn(process.execPath, [CLI, 'serve', '--apps', 'materializer'], {
       env: {
         ...process.env,
-        PORT: String(port),
+        PORT: '0',
         MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
         MATERIALIZER_GROUP_ID: groupId,
         MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq,
@@ -37,7 +34,12 @@ export class ServeProcess {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new ServeProcess(child, port);
+    return new ServeProcess(child);
+  }
+
+  /** Where it listens, once it printed so. */
+  get url(): string | null {
+    return LISTENING.exec(this.output.join(''))?.[1] ?? null;
   }
 
   /** Resolves once /health answers 200 (the consumer joined the group). */
@@ -46,8 +48,9 @@ export class ServeProcess {
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`serve exited with ${this.child.exitCode}:\n${this.output.join('')}`);
       try {
-        const response = await fetch(`http://127.0.0.1:${this.port}/health`);
-        if (response.status === 200) return;
+        const url = this.url;
+        const response = url === null ? null : await fetch(`${url}/health`);
+        if (response?.status === 200) return;
       } catch {
         // not listening yet
       }
@@ -57,7 +60,8 @@ export class ServeProcess {
   }
 
   async metrics(): Promise<string> {
-    const response = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    if (this.url === null) throw new Error(`serve is not listening yet:\n${this.output.join('')}`);
+    const response = await fetch(`${this.url}/metrics`);
     return response.text();
   }
 

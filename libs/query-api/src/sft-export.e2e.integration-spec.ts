@@ -67,7 +67,7 @@ describe('SFT export checked message by message against the published events', (
       cwd: root,
       env: {
         ...process.env,
-        PORT: String(37_000 + Math.floor(Math.random() * 2_000)),
+        PORT: '0',
         MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
         MATERIALIZER_GROUP_ID: groupId,
         MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq,

@@ -98,9 +98,9 @@ function rssMb(pid: number): number {
 }
 
 /** `rollout-ledger serve --apps materializer` as operators run it, in its own process. */
-function startMaterializer(names: TopicNames, groupId: string, port: number): ChildProcess {
+function startMaterializer(names: TopicNames, groupId: string): ChildProcess {
   return spawn(process.execPath, [join(projectRoot(), 'bin', 'rollout-ledger.js'), 'serve', '--apps', 'materializer'], {
-    env: { ...process.env, PORT: String(port), MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`, MATERIALIZER_GROUP_ID: groupId, MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq },
+    env: { ...process.env, PORT: '0', MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`, MATERIALIZER_GROUP_ID: groupId, MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
@@ -108,7 +108,7 @@ function startMaterializer(names: TopicNames, groupId: string, port: number): Ch
 /** Drains a pre-produced backlog: from the first committed checkpoint to the last; samples the consumer's RSS. */
 async function materializerDrain(context: BenchContext, pool: Pool, names: TopicNames, total: number): Promise<{ rate: number; rssMb: number; events: number; seconds: number }> {
   const groupId = `${context.runTag}-materializer`;
-  const child = startMaterializer(names, groupId, 39_000 + Math.floor(Math.random() * 1_000));
+  const child = startMaterializer(names, groupId);
   let peak = 0;
   try {
     let first: { at: number; done: number } | null = null;
