@@ -1,4 +1,4 @@
-import { STAGED_TABLES, eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
+import { STAGED_TABLES, countedRolloutsTable, eventsTable, rewardsTable, rolloutsTable, tasksTable, toolCallsTable, turnsTable, type StagedTable } from './materializer.tables';
 
 /**
  * The SQL of one materializer transaction. New events are COPYed into `events` directly, and so
@@ -31,12 +31,15 @@ export function copyInto(table: StagedTable<never>): string {
  */
 export const storedEventIds = 'SELECT event_id FROM events WHERE event_id = ANY($1::text[])';
 
-export const copyIntoEvents = `COPY events (${columnList(eventsTable as StagedTable<never>)}) FROM STDIN`;
-
 /** COPY straight into a table (not its staging table): for rows whose key is not stored yet. */
-export function copyDirect(table: StagedTable<never>): string {
+function copyDirect(table: StagedTable<never>): string {
   return `COPY ${table.table} (${columnList(table)}) FROM STDIN`;
 }
+
+export const copyIntoEvents = copyDirect(eventsTable as StagedTable<never>);
+export const copyIntoRollouts = copyDirect(countedRolloutsTable as StagedTable<never>);
+export const copyIntoTurns = copyDirect(turnsTable as StagedTable<never>);
+export const copyIntoToolCalls = copyDirect(toolCallsTable as StagedTable<never>);
 
 /** Which of a batch's rollouts have a row already: only those need the merging upsert. */
 export const storedRolloutIds = 'SELECT rollout_id FROM rollouts WHERE rollout_id = ANY($1::text[])';

@@ -236,9 +236,9 @@ export class MaterializerWriter {
     // Usually none is stored and the rows encoded ahead are the ones to COPY; else the two parts are encoded here.
     const counted = existing.size === 0 ? [] : countedRollouts(rows.batch);
     const fresh = existing.size === 0 ? rows.rollouts : copyRowBuffers(countedRolloutsTable.columns, counted.filter((r) => !existing.has(r.patch.rollout_id)));
-    await copyIn(client, sql.copyDirect(countedRolloutsTable as StagedTable<never>), fresh);
-    await copyIn(client, sql.copyDirect(turnsTable as StagedTable<never>), rows.turns);
-    await copyIn(client, sql.copyDirect(toolCallsTable as StagedTable<never>), rows.toolCalls);
+    await copyIn(client, sql.copyIntoRollouts, fresh);
+    await copyIn(client, sql.copyIntoTurns, rows.turns);
+    await copyIn(client, sql.copyIntoToolCalls, rows.toolCalls);
     if (existing.size > 0) await this.upsert(client, countedRolloutsTable, copyRowBuffers(countedRolloutsTable.columns, counted.filter((r) => existing.has(r.patch.rollout_id))), sql.upsertRollouts);
     return new Set(rollouts.filter((r) => !existing.has(r.rollout_id)).map((r) => r.rollout_id));
   }
