@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { EventType, RolloutEvent, TypedEvent } from '@rollout-ledger/contracts';
+import { servedUrl } from '@rollout-ledger/http';
 import { LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 
 // Test-only helpers of the integration specs (not exported from index.ts, not built).
@@ -83,10 +84,10 @@ export async function startAssembler(names: TestNames, env: Record<string, strin
     const timer = setTimeout(() => reject(new Error(`assembler did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /.exec(output);
-      if (match) {
+      const served = servedUrl(output);
+      if (served !== null) {
         clearTimeout(timer);
-        resolve(match[1] as string);
+        resolve(served);
       }
     };
     child.stdout?.on('data', onData);

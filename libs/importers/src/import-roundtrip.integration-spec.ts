@@ -4,6 +4,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConnectionConfig } from '@rollout-ledger/config';
+import { servedUrl } from '@rollout-ledger/http';
 import { createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 import { createDatabase } from '@rollout-ledger/persistence';
 import { fixtureText, TAU2_FIXTURE, TAU_BENCH_FIXTURE } from './import.fixture';
@@ -155,8 +156,8 @@ class MaterializerProcess {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.child.exitCode !== null) throw new Error(`serve exited with ${this.child.exitCode}:\n${this.output.join('')}`);
-      const url = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /.exec(this.output.join(''))?.[1];
-      const status = url === undefined ? 0 : await fetch(`${url}/health`).then((r) => r.status, () => 0);
+      const url = servedUrl(this.output.join(''));
+      const status = url === null ? 0 : await fetch(`${url}/health`).then((r) => r.status, () => 0);
       if (status === 200) return;
       await sleep(300);
     }

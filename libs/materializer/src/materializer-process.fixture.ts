@@ -1,11 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { servedUrl } from '@rollout-ledger/http';
 import type { TopicNames } from '@rollout-ledger/kafka';
 import { sleep } from './materializer-harness.fixture';
 
 const CLI = join(__dirname, '..', '..', '..', 'bin', 'rollout-ledger.js');
-/** The line `serve` prints once it listens (it is started on PORT=0: the system picks a free port). */
-const LISTENING = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /;
 
 /** `rollout-ledger serve --apps materializer` as a child process, as an operator runs it. */
 export class ServeProcess {
@@ -23,6 +22,7 @@ export class ServeProcess {
     const child = spawn(process.execPath, [CLI, 'serve', '--apps', 'materializer'], {
       env: {
         ...process.env,
+        // The system picks a free port; serve prints where it listens.
         PORT: '0',
         MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
         MATERIALIZER_GROUP_ID: groupId,
@@ -39,7 +39,7 @@ export class ServeProcess {
 
   /** Where it listens, once it printed so. */
   get url(): string | null {
-    return LISTENING.exec(this.output.join(''))?.[1] ?? null;
+    return servedUrl(this.output.join(''));
   }
 
   /** Resolves once /health answers 200 (the consumer joined the group). */

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { serveBanner } from '@rollout-ledger/http';
 import { APP_CATALOG } from '../serve/app-catalog';
 import { startApps, untilSignal } from '../serve/serve-runtime';
 
@@ -14,7 +15,7 @@ export function registerServeCommand(program: Command): void {
     .action(async (options: { apps: string; port?: string }) => {
       const env = { ...process.env, ...(options.port ? { PORT: options.port } : {}) };
       const { app, url, apps } = await startApps(options.apps, env);
-      process.stdout.write(`rollout-ledger serve: ${apps.map((a) => a.name).join(', ')} on ${url} (health ${url}/health, metrics ${url}/metrics)\n`);
+      process.stdout.write(serveBanner(apps.map((a) => a.name), url));
       await untilSignal();
       await app.close();
     });

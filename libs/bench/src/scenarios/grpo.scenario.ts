@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import type { EventType } from '@rollout-ledger/contracts';
+import { servedUrl } from '@rollout-ledger/http';
 import { LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 import { createDatabase } from '@rollout-ledger/persistence';
 import { projectRoot } from '@rollout-ledger/stack';
@@ -89,8 +90,8 @@ async function startAssembler(env: NodeJS.ProcessEnv): Promise<{ url: string; ch
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /rollout-ledger serve: .* on (http:\/\/[^\s]+) /.exec(output);
-      if (match) resolve(match[1] as string);
+      const served = servedUrl(output);
+      if (served !== null) resolve(served);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
