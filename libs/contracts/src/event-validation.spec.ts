@@ -2,7 +2,7 @@ import { ValidationError } from './errors';
 import { exampleEvents } from './example-events';
 import { eventAvroType } from './event-schemas';
 import { EVENT_TYPES, parseEventType } from './event-types';
-import { validateEvent } from './event-validation';
+import { contentIssues, validateEvent } from './event-validation';
 
 describe('validateEvent', () => {
   const examples = exampleEvents();
@@ -53,6 +53,15 @@ describe('validateEvent', () => {
       { path: 'tool_calls[0].type', reason: 'unknown field' },
     ]);
     expect(validateEvent('TurnRecorded', typo, { allowUnknownFields: true })).toEqual([]);
+  });
+
+  it('refuses a reward or reward component that is NaN or infinite (it would spread to every advantage of the group)', () => {
+    expect(validateEvent('RewardAssigned', { ...examples.RewardAssigned, reward: Number.NaN, components: { db_match: 1, 'r actions': Number.NEGATIVE_INFINITY } })).toEqual([
+      { path: 'reward', reason: 'must be a finite number, got NaN' },
+      { path: 'components["r actions"]', reason: 'must be a finite number, got -Infinity' },
+    ]);
+    expect(contentIssues('RewardAssigned', { ...examples.RewardAssigned, reward: Number.POSITIVE_INFINITY })).toEqual([{ path: 'reward', reason: 'must be a finite number, got Infinity' }]);
+    expect(contentIssues('RewardAssigned', { ...examples.RewardAssigned, reward: -0.5, components: { db_match: 0 } })).toEqual([]);
   });
 
   it('refuses a value that is not an object', () => {

@@ -24,6 +24,24 @@ export function validateEvent(type: EventType, value: unknown, options: Validate
     },
   });
   if (!options.allowUnknownFields) collectUnknownFields(avroType, avroType, value, [], issues);
+  if (issues.length === 0) issues.push(...contentIssues(type, value));
+  return issues;
+}
+
+/**
+ * What the Avro schema cannot say about a well-typed event. A reward and its components must be
+ * finite: Avro doubles carry NaN and ±Infinity, and one such reward would turn every advantage of
+ * its group into NaN. Cheap enough to run on every decoded event (EventSerde.decode does).
+ */
+export function contentIssues(type: EventType, value: unknown): FieldIssue[] {
+  if (type !== 'RewardAssigned' || !isPlainObject(value)) return [];
+  const issues: FieldIssue[] = [];
+  if (typeof value.reward === 'number' && !Number.isFinite(value.reward)) issues.push({ path: 'reward', reason: `must be a finite number, got ${value.reward}` });
+  if (isPlainObject(value.components)) {
+    for (const [name, part] of Object.entries(value.components)) {
+      if (typeof part === 'number' && !Number.isFinite(part)) issues.push({ path: formatPath(eventAvroType(type), ['components', name]), reason: `must be a finite number, got ${part}` });
+    }
+  }
   return issues;
 }
 

@@ -92,6 +92,15 @@ describe('EventSerde', () => {
     expect(registry.calls.register).toBe(0);
   });
 
+  it('refuses to decode a well-typed reward that breaks the contract (NaN, written by a producer that skipped validation): poison, not retriable', async () => {
+    const bytes = await serde.encodeValid('RewardAssigned', { ...examples.RewardAssigned, reward: Number.NaN });
+    const error = await caught(serde.decode(bytes));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.retriable).toBe(false);
+    expect(error.message).toContain(examples.RewardAssigned.event_id);
+    expect((error as ValidationError).issues).toEqual([{ path: 'reward', reason: 'must be a finite number, got NaN' }]);
+  });
+
   describe('poison input is EVENT_UNDECODABLE and not retriable', () => {
     it.each([
       ['no value', null],

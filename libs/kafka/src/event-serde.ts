@@ -5,6 +5,7 @@ import {
   EventTopics,
   LedgerError,
   ValidationError,
+  contentIssues,
   eventAvroType,
   isEventType,
   isLedgerError,
@@ -116,6 +117,11 @@ export class EventSerde {
         { schemaId, type: writer.type },
         { cause: error },
       );
+    }
+    const issues = contentIssues(writer.type, data);
+    if (issues.length > 0) {
+      const id = (data as { event_id?: unknown }).event_id;
+      throw new ValidationError(`${writer.type} ${String(id)} breaks the event contract: ${issues.map((i) => `${i.path}: ${i.reason}`).join('; ')}`, issues);
     }
     return { type: writer.type, data, schemaId } as DecodedEvent;
   }
