@@ -188,6 +188,39 @@ describe('libs/kafka against the local stack', () => {
       }
     }));
 
+  it('encodes ahead with prepare() (an invalid event is refused by field) and sends later with publishPrepared(), reporting where each landed', () =>
+    withTopics(async (names) => {
+      const producer = new LedgerProducer({ ...connection, registryUrl, topics: topicsByType(names) });
+      await producer.connect();
+      const e = exampleEvents(uniqueIds());
+      let published;
+      try {
+        const refused = await caught(producer.prepare([{ type: 'TurnRecorded', data: e.TurnRecorded }, { type: 'RewardAssigned', data: { ...e.RewardAssigned, reward: Number.NaN } }]));
+        expect(refused).toBeInstanceOf(ValidationError);
+        expect((refused as ValidationError).issues.map((i) => [i.index, i.path])).toEqual([[1, 'reward']]);
+        const prepared = await producer.prepare([
+          { type: 'RolloutStarted', data: e.RolloutStarted },
+          { type: 'TurnRecorded', data: e.TurnRecorded },
+          { type: 'TaskDefined', data: e.TaskDefined },
+        ]);
+        expect(prepared.events.map((p) => [p.type, p.topic])).toEqual([
+          ['RolloutStarted', names.rolloutEvents],
+          ['TurnRecorded', names.rolloutEvents],
+          ['TaskDefined', names.taskDefinitions],
+        ]);
+        published = await producer.publishPrepared(prepared);
+      } finally {
+        await producer.disconnect();
+      }
+      expect(published.map((p) => p.event_id)).toEqual([e.RolloutStarted.event_id, e.TurnRecorded.event_id, e.TaskDefined.event_id]);
+      expect(published.slice(0, 2).map((p) => Number(p.offset))).toEqual([0, 1]);
+      const records = await readRaw([names.rolloutEvents, names.taskDefinitions], 3);
+      for (const p of published) {
+        const record = records.find((r) => r.topic === p.topic && r.partition === p.partition && r.message.offset === p.offset);
+        expect(record?.message.headers?.['event-type']?.toString()).toBe(p.type);
+      }
+    }));
+
   it('writes the Confluent wire format with ids the registry serves', () =>
     withTopics(async (names) => {
       const producer = new LedgerProducer({ ...connection, registryUrl, topics: topicsByType(names) });

@@ -40,6 +40,20 @@ export interface PublishedEvent {
   readonly offset: string;
 }
 
+/** One event of a prepared publish: what publishPrepared() reports it by. */
+export interface PreparedEvent {
+  readonly type: EventType;
+  readonly event_id: string;
+  readonly topic: string;
+}
+
+/** Validated, Avro-encoded events ready to send (LedgerProducer.prepare). */
+export interface PreparedEvents {
+  readonly events: readonly PreparedEvent[];
+  readonly topicMessages: readonly TopicMessages[];
+  readonly messages: readonly Message[];
+}
+
 /** Header that names the event type, for tools that route or filter without decoding Avro. */
 export const EVENT_TYPE_HEADER = 'event-type';
 
@@ -102,7 +116,14 @@ export class LedgerProducer {
    * call and reports where each landed, in input order.
    */
   async publish(events: readonly TypedEvent[]): Promise<PublishedEvent[]> {
-    if (events.length === 0) return [];
+    return this.publishPrepared(await this.prepare(events));
+  }
+
+  /**
+   * Validates and Avro-encodes events without sending them (ValidationError if one is invalid):
+   * for a publisher that encodes ahead of time and sends later with publishPrepared().
+   */
+  async prepare(events: readonly TypedEvent[]): Promise<PreparedEvents> {
     const issues: FieldIssue[] = [];
     events.forEach((event, index) => {
       for (const issue of validateEvent(event.type, event.data)) issues.push({ ...issue, index });
@@ -112,9 +133,16 @@ export class LedgerProducer {
       throw new ValidationError(`${bad} of ${events.length} events are invalid; nothing was published`, issues);
     }
     const messages = await Promise.all(events.map((event) => this.toMessage(event)));
-    const topicMessages = groupByTopic(events, messages, (e) => this.serde.topicFor(e.type));
+    const located = events.map((event) => ({ type: event.type, event_id: event.data.event_id, topic: this.serde.topicFor(event.type) }));
+    return { events: located, topicMessages: groupByTopic(located, messages), messages };
+  }
+
+  /** Sends what prepare() encoded, in one kafkajs call; reports where each event landed, in input order. */
+  async publishPrepared(prepared: PreparedEvents): Promise<PublishedEvent[]> {
+    if (prepared.events.length === 0) return [];
+    const topicMessages = prepared.topicMessages as TopicMessages[];
     const metadata = this.options.transactionalId ? await this.sendInTransaction(topicMessages) : await this.sendPlain(topicMessages);
-    return this.locate(events, messages, metadata);
+    return this.locate(prepared.events, prepared.messages, metadata);
   }
 
   /** One event; see publish(). */
@@ -191,11 +219,11 @@ export class LedgerProducer {
   }
 
   /** Offsets: a partition's messages get consecutive offsets from its baseOffset, in send order. */
-  private locate(events: readonly TypedEvent[], messages: readonly Message[], metadata: readonly RecordMetadata[]): PublishedEvent[] {
+  private locate(events: readonly PreparedEvent[], messages: readonly Message[], metadata: readonly RecordMetadata[]): PublishedEvent[] {
     const base = new Map(metadata.map((m) => [`${m.topicName}/${m.partition}`, BigInt(m.baseOffset ?? '-1')]));
     const seen = new Map<string, bigint>();
     return events.map((event, i) => {
-      const topic = this.serde.topicFor(event.type);
+      const topic = event.topic;
       const partition = this.chosenPartition.get(messages[i]) ?? -1;
       const slot = `${topic}/${partition}`;
       const n = seen.get(slot) ?? 0n;
@@ -203,7 +231,7 @@ export class LedgerProducer {
       const start = base.get(slot);
       return {
         type: event.type,
-        event_id: event.data.event_id,
+        event_id: event.event_id,
         topic,
         partition,
         offset: start === undefined || start < 0n ? '-1' : String(start + n),
@@ -212,14 +240,10 @@ export class LedgerProducer {
   }
 }
 
-function groupByTopic(
-  events: readonly TypedEvent[],
-  messages: readonly Message[],
-  topicOf: (event: TypedEvent) => string,
-): TopicMessages[] {
+function groupByTopic(events: readonly PreparedEvent[], messages: readonly Message[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
   events.forEach((event, i) => {
-    const topic = topicOf(event);
+    const topic = event.topic;
     const list = byTopic.get(topic) ?? [];
     list.push(messages[i]);
     byTopic.set(topic, list);
