@@ -25,8 +25,14 @@ export function freshPoison(poison: readonly PoisonRecord[], firstFresh: readonl
   return poison.filter((p) => BigInt(p.message.offset) >= (from.get(partitionKey(p.message.topic, p.message.partition)) ?? 0n));
 }
 
+/** How long one consumer step took, and how long its oldest fetch waited in the queue before it. */
+export interface StepTiming {
+  readonly stepMs: number;
+  readonly waitedMs: number;
+}
+
 export interface ConsumerHooks {
-  readonly onStep: (result: StepResult) => void;
+  readonly onStep: (result: StepResult, timing?: StepTiming) => void;
   /** Poison seen for the first time; `dlq` tells whether it was dead-lettered. */
   readonly onPoison: (record: PoisonRecord, dlq: boolean) => void;
 }
@@ -40,6 +46,8 @@ export interface AssemblerConsumerOptions {
 
 interface QueuedFetch extends PartitionRecords {
   readonly size: number;
+  /** performance.now() when the fetch was queued. */
+  readonly queuedAt: number;
   readonly poison: readonly PoisonRecord[];
 }
 
@@ -86,6 +94,7 @@ export class AssemblerConsumer {
         records: toOffsetRecords(records),
         poison: records.filter((r): r is PoisonRecord => r.kind === 'poison'),
         size: records.length,
+        queuedAt: performance.now(),
       };
       await this.queue.push(fetch, context.heartbeat);
     });
@@ -107,9 +116,10 @@ export class AssemblerConsumer {
     for (;;) {
       const fetches = await this.queue.take();
       if (fetches.length === 0) return;
+      const started = performance.now();
       const result = await this.applyWithRetry(fetches);
       if (result === null) return;
-      this.hooks.onStep(result);
+      this.hooks.onStep(result, { stepMs: performance.now() - started, waitedMs: started - Math.min(...fetches.map((f) => f.queuedAt)) });
       this.commit(result.replayFrom);
     }
   }

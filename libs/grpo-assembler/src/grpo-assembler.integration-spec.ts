@@ -144,6 +144,12 @@ describe('GRPO assembler on the real stack', () => {
       expect(received.map((b) => b.batch_id).sort()).toEqual(batches.map((b) => b.batch_id).sort());
       for (const member of received.flatMap((b) => b.members)) expect(member.advantage).toBeCloseTo(expected.get(member.rollout_id) as number, 12);
       expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'py-0' })).status).toBe(204);
+
+      // Every consumer step is timed on /metrics, with how long its oldest fetch waited for it.
+      const metrics = await (await fetch(`${assembler.url}/metrics`, { headers: { authorization: `Bearer ${API_KEY}` } })).text();
+      const count = (name: string) => Number(new RegExp(`^${name}_count\\{assembler="${names.consumerGroup}"\\} (\\d+)$`, 'm').exec(metrics)?.[1] ?? 0);
+      expect(count('rollout_ledger_grpo_step_seconds')).toBeGreaterThan(0);
+      expect(count('rollout_ledger_grpo_fetch_wait_seconds')).toBe(count('rollout_ledger_grpo_step_seconds'));
     } finally {
       await producer.disconnect();
     }

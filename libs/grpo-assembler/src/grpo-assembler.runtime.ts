@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { ConnectionConfig } from '@rollout-ledger/config';
 import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
 import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
-import { AssemblerConsumer } from './assembler.consumer';
+import { AssemblerConsumer, type StepTiming } from './assembler.consumer';
 import { AssemblerEngine, type StepResult } from './assembler.engine';
 import type { AssemblerSettings } from './assembler-settings';
 import { BatchFileWriter } from './batch-file.writer';
@@ -11,6 +11,8 @@ import { BatchPublisher } from './batch.publisher';
 import { CLOCK, type Clock } from './clock';
 import { SweepScheduler } from './sweep.scheduler';
 import { GRPO_DB, GRPO_SETTINGS } from './tokens';
+
+const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 export const GRPO_CONNECTION = Symbol('GRPO_CONNECTION');
 
@@ -59,7 +61,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     this.publisher = new BatchPublisher(this.db, this.producer, this.files, this.settings.name, this.clock);
     this.publisher.kick();
 
-    const onStep = (result: StepResult) => this.record(result);
+    const onStep = (result: StepResult, timing?: StepTiming) => this.record(result, timing);
     const poison = this.metrics.counter('rollout_ledger_grpo_poison_total', 'undecodable messages the GRPO assembler skipped, by whether it dead-lettered them', ['assembler', 'dlq']);
     const dlqTopic = this.settings.dlqTopic;
     this.consumer = new AssemblerConsumer(
@@ -91,8 +93,12 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     await this.db.destroy();
   }
 
-  private record(result: StepResult): void {
+  private record(result: StepResult, timing?: StepTiming): void {
     const assembler = this.settings.name;
+    if (timing !== undefined) {
+      this.metrics.histogram('rollout_ledger_grpo_step_seconds', 'one GRPO assembler transaction over the queued fetches: fold, decide, batch, checkpoint, commit', ['assembler'], STEP_BUCKETS).observe({ assembler }, timing.stepMs / 1000);
+      this.metrics.histogram('rollout_ledger_grpo_fetch_wait_seconds', 'how long the oldest fetch of a step waited in the queue for the step before it', ['assembler'], STEP_BUCKETS).observe({ assembler }, timing.waitedMs / 1000);
+    }
     const groups = this.metrics.counter('rollout_ledger_grpo_groups_total', 'GRPO groups decided, by outcome', ['assembler', 'outcome']);
     if (result.ready > 0) groups.inc({ assembler, outcome: 'ready' }, result.ready);
     for (const filtered of result.filtered) groups.inc({ assembler, outcome: filtered.reason });
