@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { access, open, rename, rm, writeFile } from 'node:fs/promises';
+import { closeSync, openSync, renameSync, rmSync, writevSync } from 'node:fs';
+import { access, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes under a temporary name in the same folder, then renames: a crash leaves at most a `.tmp-*` file, never half a file under the real name. */
@@ -7,17 +8,27 @@ export function atomicWrite(path: string, content: string | Uint8Array): Promise
   return replaceAtomically(path, (temporary) => writeFile(temporary, content));
 }
 
-/** atomicWrite of chunks, with vectored writes (no concatenated copy of the content). */
-export function atomicWriteChunks(path: string, chunks: readonly Buffer[]): Promise<void> {
-  return replaceAtomically(path, async (temporary) => {
-    const file = await open(temporary, 'w');
+/**
+ * atomicWrite of chunks, synchronously, with vectored writes (no concatenated copy of the content).
+ * For a batch payload of a few MB on a local disk this costs about a millisecond of the event
+ * loop; the asynchronous open/writev/close/rename took five trips through a busy loop instead,
+ * 15–60 ms under load, all of them between a group's last reward and its batch being leasable.
+ */
+export function atomicWriteChunksSync(path: string, chunks: readonly Buffer[]): void {
+  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
+  try {
+    const fd = openSync(temporary, 'w');
     try {
       // writev takes at most IOV_MAX (1024 on Linux) buffers per call.
-      for (let i = 0; i < chunks.length; i += 1024) await writeAllv(file, chunks.slice(i, i + 1024));
+      for (let i = 0; i < chunks.length; i += 1024) writeAllvSync(fd, chunks.slice(i, i + 1024));
     } finally {
-      await file.close();
+      closeSync(fd);
     }
-  });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }
 
 async function replaceAtomically(path: string, write: (temporary: string) => Promise<void>): Promise<void> {
@@ -31,10 +42,10 @@ async function replaceAtomically(path: string, write: (temporary: string) => Pro
   }
 }
 
-async function writeAllv(file: import('node:fs/promises').FileHandle, chunks: Buffer[]): Promise<void> {
+function writeAllvSync(fd: number, chunks: Buffer[]): void {
   let pending = chunks;
   while (pending.length > 0) {
-    let { bytesWritten } = await file.writev(pending);
+    let bytesWritten = writevSync(fd, pending);
     // A short write: skip what went out and write the rest.
     while (pending.length > 0 && bytesWritten >= (pending[0] as Buffer).length) bytesWritten -= (pending.shift() as Buffer).length;
     if (pending.length > 0 && bytesWritten > 0) pending[0] = (pending[0] as Buffer).subarray(bytesWritten);

@@ -1,6 +1,6 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { atomicWriteChunks } from './atomic-write';
+import { atomicWriteChunksSync } from './atomic-write';
 import { jsonlChunks, payloadFileNames } from './batch-payload';
 import { ParquetEncoder } from './parquet-encoder';
 
@@ -22,6 +22,8 @@ export interface PayloadPaths {
  */
 export class BatchFileWriter {
   private readonly parquet = new ParquetEncoder();
+  /** Folders created (or found) already by this writer. */
+  private readonly folders = new Set<string>();
 
   constructor(private readonly outputDir: string) {}
 
@@ -30,12 +32,30 @@ export class BatchFileWriter {
     return { jsonl: join(this.outputDir, names.jsonl), parquet: join(this.outputDir, names.parquet) };
   }
 
-  /** `tails`: each member's encoded line after the batch id (batch-payload memberLineTail), in batch order. */
-  async writeJsonl(runId: string, sequence: number, batchId: string, tails: readonly Buffer[]): Promise<PayloadPaths> {
+  /**
+   * `tails`: each member's encoded line after the batch id (batch-payload memberLineTail), in batch
+   * order. Written synchronously (atomicWriteChunksSync) on the next turn of the event loop, so the
+   * Postgres statements the caller started just before are on the wire while the file is written.
+   */
+  writeJsonl(runId: string, sequence: number, batchId: string, tails: readonly Buffer[]): Promise<PayloadPaths> {
     const paths = this.pathsOf(runId, sequence, batchId);
-    await mkdir(dirname(paths.jsonl), { recursive: true });
-    await atomicWriteChunks(paths.jsonl, jsonlChunks(batchId, tails));
-    return paths;
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          const folder = dirname(paths.jsonl);
+          if (!this.folders.has(folder)) {
+            mkdirSync(folder, { recursive: true });
+            this.folders.add(folder);
+          }
+          atomicWriteChunksSync(paths.jsonl, jsonlChunks(batchId, tails));
+          resolve(paths);
+        } catch (error) {
+          // The folder may have been removed meanwhile: look again next time.
+          this.folders.clear();
+          reject(error);
+        }
+      });
+    });
   }
 
   /** Writes the Parquet twin of a JSONL payload unless it exists already (idempotent, crash-safe), off the event loop. */
