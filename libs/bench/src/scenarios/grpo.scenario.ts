@@ -19,21 +19,25 @@ const CHUNK_INTERVAL_MS = 50;
 const TRAINER_POLL_MS = 5;
 
 interface Phase {
-  readonly name: 'warmup' | 'light' | 'materializer' | 'full';
+  readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'full';
   readonly targetEventsPerS: number;
   readonly seconds: number;
   /** The warm-up's batches (a fresh process compiling its hot paths) are not measured. */
   readonly reported: boolean;
+  /** A materializer consumes the same stream meanwhile, in its own process, from the phase's first event. */
+  readonly withMaterializer?: boolean;
 }
 
 /**
  * Light load; the rate the materializer sustains end to end on a machine of this size (its
- * benchmark's load, both consuming the same topic in a deployment); the materializer's goal rate.
+ * benchmark's load), with the assembler alone and then with a materializer writing the same
+ * stream on the same two cores; the materializer's goal rate.
  */
 const PHASES = (quick: boolean): readonly Phase[] => [
   { name: 'warmup', targetEventsPerS: 2_000, seconds: quick ? 2 : 6, reported: false },
   { name: 'light', targetEventsPerS: 2_000, seconds: quick ? 4 : 20, reported: true },
-  { name: 'materializer', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true },
+  { name: 'materializer_rate', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true },
+  { name: 'with_materializer', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true, withMaterializer: true },
   { name: 'full', targetEventsPerS: 24_000, seconds: quick ? 4 : 30, reported: true },
 ];
 
@@ -88,12 +92,13 @@ function startTrainer(url: string, onLease: (lease: { groupIds: readonly string[
 }
 
 /**
- * The assembler runs as its own process (`rollout-ledger serve --apps grpo`), as deployed, so the
- * producer and the polling trainer of this benchmark do not share its event loop.
+ * The assembler (and the materializer of the shared phase) run as their own processes
+ * (`rollout-ledger serve --apps …`), as deployed, so the producer and the polling trainer of this
+ * benchmark do not share their event loops.
  */
-async function startAssembler(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   const root = projectRoot();
-  const child = spawn(process.execPath, [join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', 'grpo'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -103,16 +108,21 @@ async function startAssembler(env: NodeJS.ProcessEnv): Promise<{ url: string; ch
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the assembler exited with ${code}: ${output.slice(-2_000)}`)));
+    child.once('exit', (code) => reject(new Error(`serve --apps ${app} exited with ${code}: ${output.slice(-2_000)}`)));
   });
   return { url, child };
 }
 
-async function stopAssembler(child: ChildProcess): Promise<void> {
+async function stopServe(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.kill('SIGTERM');
   await exited;
+}
+
+/** The run id of a phase's rollouts. */
+function streamRunId(context: BenchContext, phase: Phase): string {
+  return `bench-grpo-${context.runTag}-${phase.name}`;
 }
 
 interface PlannedChunk {
@@ -127,7 +137,7 @@ interface PlannedChunk {
  * encoding took most of a core from the assembler, Kafka and Postgres, and the latency measured it.
  */
 async function encodeAhead(context: BenchContext, producer: LedgerProducer, phase: Phase): Promise<(PlannedChunk | null)[]> {
-  const stream = new GrpoStream(`bench-grpo-${context.runTag}-${phase.name}`);
+  const stream = new GrpoStream(streamRunId(context, phase));
   const perChunk = Math.max(1, Math.round((phase.targetEventsPerS * CHUNK_INTERVAL_MS) / 1000));
   const count = Math.ceil((phase.seconds * 1000) / CHUNK_INTERVAL_MS);
   context.progress(`grpo ${phase.name}: encoding ${count * perChunk} events ahead of the phase`);
@@ -149,6 +159,25 @@ interface PhaseStats {
   seconds: number;
   /** Last publish of the phase → last of its batches leased: how far the assembler fell behind. */
   drainMs: number;
+  /** Last publish of the phase → the materializer's checkpoints at the end of the topic (shared phase only). */
+  materializerDrainMs?: number;
+}
+
+/** Waits until the materializer committed every record of the topic to Postgres; ms after the last publish. */
+async function materializerCaughtUp(context: BenchContext, admin: ReturnType<typeof createAdmin>, topic: string, groupId: string, lastPublish: number): Promise<number> {
+  const end = (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + BigInt(p.offset), 0n);
+  const db = createDatabase(context.connection.DATABASE_URL, { max: 1 });
+  try {
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const [row] = await db('consumer_checkpoints').where({ consumer_group: groupId, topic }).sum<{ sum: string | null }[]>('next_offset as sum');
+      if (BigInt(row?.sum ?? 0) >= end) return Date.now() - lastPublish;
+      if (Date.now() > deadline) throw new Error(`the materializer did not catch up within 300 s (${row?.sum ?? 0} of ${end})`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await db.destroy();
+  }
 }
 
 /**
@@ -182,7 +211,7 @@ export const grpoScenario: BenchScenario = {
       GRPO_BATCH_GROUPS: String(BATCH_GROUPS),
       GRPO_OUTPUT_DIR: outputDir,
     };
-    const { url, child } = await startAssembler(env);
+    const { url, child } = await startServe('grpo', env);
     const topics: Partial<Record<EventType, string>> = {
       RolloutStarted: names.rolloutEvents,
       TurnRecorded: names.rolloutEvents,
@@ -202,9 +231,18 @@ export const grpoScenario: BenchScenario = {
     let lastPublish = Date.now();
     const trainer = startTrainer(url, (lease) => leased.push(lease));
     let trainerStopped = false;
+    let materializer: ChildProcess | null = null;
+    const materializerGroup = `${tag}-materializer`;
     try {
       for (const phase of PHASES(context.quick)) {
         const plan = await encodeAhead(context, producer, phase);
+        if (phase.withMaterializer === true) {
+          // A new group starts at the end of the topic: only this phase's events, no backlog of the earlier ones.
+          // (Explicit offsets: kafkajs' resetOffsets to the latest commits -1, which the consumer ignores.)
+          const ends = await admin.fetchTopicOffsets(names.rolloutEvents);
+          await admin.setOffsets({ groupId: materializerGroup, topic: names.rolloutEvents, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+          materializer = (await startServe('materializer', { ...env, MATERIALIZER_TOPICS: names.rolloutEvents, MATERIALIZER_GROUP_ID: materializerGroup, MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq })).child;
+        }
         // Groups past the last full batch of the phase stay ready, waiting for more: not measured.
         const done: string[] = [];
         const started = performance.now();
@@ -233,7 +271,12 @@ export const grpoScenario: BenchScenario = {
         const deadline = performance.now() + 120_000;
         while (phaseLeased().length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
         const last = Math.max(...phaseLeased().map((l) => l.at));
-        stats.set(phase.name, { events, seconds, drainMs: last - lastPublish });
+        const materializerDrainMs = materializer === null ? undefined : await materializerCaughtUp(context, admin, names.rolloutEvents, materializerGroup, lastPublish);
+        if (materializer !== null) {
+          await stopServe(materializer);
+          materializer = null;
+        }
+        stats.set(phase.name, { events, seconds, drainMs: last - lastPublish, materializerDrainMs });
         context.progress(`grpo ${phase.name}: ${Math.round(events / seconds)} events/s offered, ${phaseLeased().length}/${expected} batches leased`);
       }
       trainerStopped = true;
@@ -241,8 +284,10 @@ export const grpoScenario: BenchScenario = {
     } finally {
       if (!trainerStopped) await trainer.stop().catch(() => undefined);
       await producer.disconnect();
-      await stopAssembler(child);
-      await cleanUp(context, tag, admin, Object.values(names), outputDir);
+      if (materializer !== null) await stopServe(materializer);
+      await stopServe(child);
+      const materializedRuns = PHASES(context.quick).filter((p) => p.withMaterializer === true).map((p) => streamRunId(context, p));
+      await cleanUp(context, tag, { group: materializerGroup, runIds: materializedRuns }, admin, Object.values(names), outputDir);
     }
     const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; trainer polls every ~${TRAINER_POLL_MS} ms on its own thread; assembler in its own process`;
     const figures: BenchFigure[] = [];
@@ -261,13 +306,16 @@ export const grpoScenario: BenchScenario = {
         { name: `grpo.${phase.name}.reward_to_leasable_max`, value: Number(Math.max(...latencies).toFixed(2)), unit: 'ms', note },
         { name: `grpo.${phase.name}.drain_after_last_publish`, value: Math.round(s.drainMs), unit: 'ms', note: 'last publish of the phase → its last batch leased (a growing backlog shows here)' },
       );
+      if (s.materializerDrainMs !== undefined) {
+        figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: 'last publish of the phase → every event of it committed by the materializer (a materializer falling behind shows here)' });
+      }
     }
     return figures;
   },
 };
 
 /** Removes this run's topics, rows and files: the benchmark leaves nothing behind. */
-async function cleanUp(context: BenchContext, assembler: string, admin: ReturnType<typeof createAdmin>, topics: string[], outputDir: string): Promise<void> {
+async function cleanUp(context: BenchContext, assembler: string, materializer: { group: string; runIds: string[] }, admin: ReturnType<typeof createAdmin>, topics: string[], outputDir: string): Promise<void> {
   context.progress('grpo: removing the benchmark topics, rows and files');
   const db = createDatabase(context.connection.DATABASE_URL, { max: 2 });
   try {
@@ -277,7 +325,12 @@ async function cleanUp(context: BenchContext, assembler: string, admin: ReturnTy
     for (const table of ['grpo_batches', 'grpo_group_filters', 'grpo_group_events', 'grpo_groups', 'grpo_trainers', 'grpo_policy_versions']) {
       await db(table).where({ assembler }).delete();
     }
-    await db('consumer_checkpoints').where({ consumer_group: assembler }).delete();
+    await db('consumer_checkpoints').whereIn('consumer_group', [assembler, materializer.group]).delete();
+    // What the shared phase's materializer wrote.
+    const rollouts = db('rollouts').whereIn('run_id', materializer.runIds).select('rollout_id');
+    await db('turns').whereIn('rollout_id', rollouts).delete();
+    await db('tool_calls').whereIn('rollout_id', rollouts).delete();
+    for (const table of ['rewards', 'rollouts', 'events']) await db(table).whereIn('run_id', materializer.runIds).delete();
   } finally {
     await db.destroy();
   }
