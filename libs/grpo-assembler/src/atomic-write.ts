@@ -15,7 +15,7 @@ export function atomicWrite(path: string, content: string | Uint8Array): Promise
  * 15–60 ms under load, all of them between a group's last reward and its batch being leasable.
  */
 export function atomicWriteChunksSync(path: string, chunks: readonly Buffer[]): void {
-  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
+  const temporary = temporaryPathFor(path);
   try {
     const fd = openSync(temporary, 'w');
     try {
@@ -32,7 +32,7 @@ export function atomicWriteChunksSync(path: string, chunks: readonly Buffer[]): 
 }
 
 async function replaceAtomically(path: string, write: (temporary: string) => Promise<void>): Promise<void> {
-  const temporary = `${dirname(path)}/.tmp-${randomUUID()}`;
+  const temporary = temporaryPathFor(path);
   try {
     await write(temporary);
     await rename(temporary, path);
@@ -50,6 +50,11 @@ function writeAllvSync(fd: number, chunks: Buffer[]): void {
     while (pending.length > 0 && bytesWritten >= (pending[0] as Buffer).length) bytesWritten -= (pending.shift() as Buffer).length;
     if (pending.length > 0 && bytesWritten > 0) pending[0] = (pending[0] as Buffer).subarray(bytesWritten);
   }
+}
+
+/** A fresh temporary name next to `path` (same folder, so the rename is atomic). */
+function temporaryPathFor(path: string): string {
+  return `${dirname(path)}/.tmp-${randomUUID()}`;
 }
 
 export async function exists(path: string): Promise<boolean> {
