@@ -59,6 +59,13 @@ describe('validateEnvelopes', () => {
     expect(error.message).toContain('event 1 (line 2) data.tool_calls[0].arguments: expected string');
   });
 
+  it('refuses a reward that JSON parsing turned into Infinity (1e999), naming the field', () => {
+    const envelope: unknown = JSON.parse(`{"type": "RewardAssigned", "data": ${JSON.stringify(e.RewardAssigned).replace(/"reward":[^,]+/, '"reward":1e999')}}`);
+    const error = rejection(() => validateEnvelopes([{ envelope }]));
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.issues).toEqual([{ index: 0, path: 'data.reward', reason: 'must be a finite number, got Infinity' }]);
+  });
+
   it('refuses unknown types and BatchAssembled with EVENT_TYPE_UNKNOWN, listing what is accepted', () => {
     const unknown = rejection(() => validateEnvelopes([{ envelope: { type: 'Nope', data: {} } }]));
     expect(unknown.code).toBe('EVENT_TYPE_UNKNOWN');
