@@ -58,7 +58,11 @@ export async function seedSyntheticRun(databaseUrl: string, spec: SyntheticRunSp
   }
 }
 
-/** Deletes the synthetic run (children first). */
+/**
+ * Deletes the synthetic run (children first), then vacuums: where autovacuum is off (the local
+ * stack's PostgreSQL) the deleted rows' space would otherwise never be reused, and every later
+ * benchmark would write into ever larger tables and indexes.
+ */
 export async function deleteSyntheticRun(databaseUrl: string, runId: string): Promise<void> {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
@@ -69,6 +73,7 @@ export async function deleteSyntheticRun(databaseUrl: string, runId: string): Pr
     await client.query('delete from rewards where run_id = $1', [runId]);
     await client.query('delete from events where run_id = $1', [runId]);
     await client.query('delete from rollouts where run_id = $1', [runId]);
+    await client.query('vacuum (analyze) turns, tool_calls, rewards, events, rollouts');
   } finally {
     await client.end();
   }
