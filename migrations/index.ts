@@ -5,6 +5,7 @@ import * as queryIndexes from './20261201000300_query_indexes';
 import * as grpoAssembler from './20261201000400_grpo_assembler';
 import * as grpoReplayPositions from './20261201000600_grpo_replay_positions';
 import * as eventsPayloadJson from './20261201000700_events_payload_json';
+import * as grpoBatchNotify from './20261201000800_grpo_batch_notify';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -22,4 +23,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201000400_grpo_assembler', grpoAssembler],
   ['20261201000600_grpo_replay_positions', grpoReplayPositions],
   ['20261201000700_events_payload_json', eventsPayloadJson],
+  ['20261201000800_grpo_batch_notify', grpoBatchNotify],
 ];

@@ -5,13 +5,15 @@ Standard library only (urllib, json), so it drops into any trainer image. Typica
 
     client = TrainerClient("http://127.0.0.1:3000", api_key="...", trainer_id="gpu-node-0")
     while True:
-        lease = client.lease(lease_timeout_s=900, policy_version=step)
+        lease = client.lease(lease_timeout_s=900, policy_version=step, wait_s=30)
         if lease is None:
-            time.sleep(1); continue
+            continue                                # nothing became leasable within 30 s
         members = client.read_payload(lease)        # list of dicts, one per rollout
         train_on(members)                           # advantage, messages, token_ids, loss_mask...
         client.ack(lease)
 
+With wait_s the server holds the request until a batch becomes leasable (long poll, at most 60 s),
+so a waiting trainer gets a batch the moment it is committed without polling.
 A lease that is neither acked nor nacked before it expires is delivered to another trainer; an ack
 with an expired lease that went elsewhere raises LeaseConflict (HTTP 409).
 
@@ -25,6 +27,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+
+
+MAX_WAIT_S = 60  # the longest wait_s the lease API accepts
 
 
 class LedgerHTTPError(Exception):
@@ -45,7 +50,7 @@ class TrainerClient:
         self.trainer_id = trainer_id
         self.timeout_s = timeout_s
 
-    def _request(self, method, path_or_url, body=None):
+    def _request(self, method, path_or_url, body=None, timeout_s=None):
         url = path_or_url if path_or_url.startswith("http") else self.base_url + path_or_url
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(url, data=data, method=method)
@@ -54,7 +59,7 @@ class TrainerClient:
         if self.api_key:
             request.add_header("Authorization", "Bearer " + self.api_key)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+            with urllib.request.urlopen(request, timeout=timeout_s or self.timeout_s) as response:
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             text = error.read().decode("utf-8", "replace")
@@ -62,14 +67,17 @@ class TrainerClient:
                 raise LeaseConflict(error.code, text) from None
             raise LedgerHTTPError(error.code, text) from None
 
-    def lease(self, lease_timeout_s=600, run_id=None, policy_version=None):
-        """The next batch with its lease, or None when nothing is leasable right now."""
+    def lease(self, lease_timeout_s=600, run_id=None, policy_version=None, wait_s=0):
+        """The next batch with its lease, or None when nothing is leasable now (or, with wait_s, within
+        that many seconds, at most 60: the server answers as soon as a batch becomes leasable)."""
         body = {"trainer_id": self.trainer_id, "lease_timeout_s": lease_timeout_s}
+        if wait_s:
+            body["wait_s"] = wait_s
         if run_id is not None:
             body["run_id"] = run_id
         if policy_version is not None:
             body["policy_version"] = policy_version
-        status, raw = self._request("POST", "/v1/batches/lease", body)
+        status, raw = self._request("POST", "/v1/batches/lease", body, timeout_s=max(self.timeout_s, wait_s + 10))
         if status == 204 or not raw:
             return None
         return json.loads(raw)
@@ -114,12 +122,12 @@ def main(argv=None):
     done = 0
     idle_since = time.monotonic()
     while done < args.max_batches:
-        lease = client.lease(lease_timeout_s=args.lease_timeout_s, run_id=args.run_id)
+        left = args.wait_s - (time.monotonic() - idle_since)
+        lease = client.lease(lease_timeout_s=args.lease_timeout_s, run_id=args.run_id, wait_s=min(max(left, 0), MAX_WAIT_S))
         if lease is None:
-            if time.monotonic() - idle_since > args.wait_s:
+            if time.monotonic() - idle_since >= args.wait_s:
                 print(f"no batch leasable for {args.wait_s} s", file=sys.stderr)
                 return 2
-            time.sleep(0.2)
             continue
         members = client.read_payload(lease)
         if not args.no_ack:

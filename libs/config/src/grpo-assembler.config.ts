@@ -30,6 +30,11 @@ export const grpoAssemblerSpec = {
   GRPO_OUTPUT_DIR: env.string('folder the batch payload files (JSONL, Parquet) are written to', '.stack/batches'),
   GRPO_LEASE_TIMEOUT_S: env.int('default lease timeout of POST /v1/batches/lease', 600, { min: 1 }),
   GRPO_MAX_LEASE_TIMEOUT_S: env.int('longest lease a trainer may ask for', 86_400, { min: 1 }),
+  GRPO_LEASE_RECHECK_MS: env.int(
+    'a lease request waiting for a batch (wait_s) looks again this often without a wake-up: expired leases, notifications missed while reconnecting',
+    1_000,
+    { min: 10 },
+  ),
   GRPO_SESSION_TIMEOUT_MS: env.int('Kafka consumer session timeout: how long a crashed instance holds its partitions', 30_000, { min: 6_000 }),
   GRPO_DB_POOL_MAX: env.int('PostgreSQL connections of the assembler', 10, { min: 2, max: 200 }),
   GRPO_QUEUE_RECORDS: env.int('Kafka records fetched ahead of the writer; one transaction applies everything queued', 20_000, { min: 1 }),

@@ -20,6 +20,7 @@ export interface AssemblerSettings {
   readonly outputDir: string;
   readonly defaultLeaseTimeoutS: number;
   readonly maxLeaseTimeoutS: number;
+  readonly leaseRecheckMs: number;
   readonly queueRecords: number;
   /** Null: poison is counted and skipped (the materializer dead-letters it). */
   readonly dlqTopic: string | null;
@@ -47,6 +48,7 @@ export function assemblerSettingsFrom(config: GrpoAssemblerConfig, outputDir: st
     outputDir,
     defaultLeaseTimeoutS: config.GRPO_LEASE_TIMEOUT_S,
     maxLeaseTimeoutS: config.GRPO_MAX_LEASE_TIMEOUT_S,
+    leaseRecheckMs: config.GRPO_LEASE_RECHECK_MS,
     queueRecords: config.GRPO_QUEUE_RECORDS,
     dlqTopic: config.GRPO_DLQ_TOPIC.trim() === '' ? null : config.GRPO_DLQ_TOPIC.trim(),
   };

@@ -22,14 +22,19 @@ export class BatchesController {
     @Inject(GRPO_SETTINGS) private readonly settings: AssemblerSettings,
   ) {}
 
-  /** 200 with the batch and its lease, or 204 when nothing is leasable now. */
+  /**
+   * 200 with the batch and its lease, or 204 when nothing is leasable now — or, with `wait_s`,
+   * nothing became leasable within that many seconds (long poll).
+   */
   @Post('lease')
   @HttpCode(200)
   @RequireScope('read')
   async lease(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Record<string, unknown> | undefined> {
-    const granted = await this.leases.lease(
-      parseLeaseRequest(body, { defaultTimeoutS: this.settings.defaultLeaseTimeoutS, maxTimeoutS: this.settings.maxLeaseTimeoutS }),
-    );
+    const parsed = parseLeaseRequest(body, { defaultTimeoutS: this.settings.defaultLeaseTimeoutS, maxTimeoutS: this.settings.maxLeaseTimeoutS });
+    // A client that hangs up while waiting is not handed a batch it would never ack.
+    const gone = new AbortController();
+    response.once('close', () => gone.abort());
+    const granted = await this.leases.lease(parsed, gone.signal);
     if (granted === null) {
       response.status(204);
       return undefined;

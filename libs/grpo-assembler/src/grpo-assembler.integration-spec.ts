@@ -24,6 +24,7 @@ import {
   type RunningAssembler,
   type TestNames,
 } from './assembler-process.fixture';
+import { listenerName } from './batch-availability';
 import { requireEsm } from './esm-require';
 
 const run = promisify(execFile);
@@ -212,6 +213,88 @@ describe('GRPO assembler on the real stack', () => {
     const leases = await db('grpo_batch_leases').whereIn('batch_id', granted.map((g) => g.batch_id)).select('status');
     expect(leases.filter((l) => l.status === 'expired')).toHaveLength(leasesA.length);
     expect(leases.filter((l) => l.status === 'nacked')).toHaveLength(1);
+  });
+
+  it('given trainers long-polling (wait_s), then a new batch, a nack and a batch freed by another connection each wake a waiter; a trainer that hung up is not handed a batch', async () => {
+    const names = randomNames('wait');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    // Re-checks so rare that within these waits only a notification can answer with a batch.
+    const assembler = await launch(names, { GRPO_BATCH_GROUPS: '1', GRPO_LEASE_RECHECK_MS: '600000' }, dir);
+    const producer = await connectProducer(names);
+    const publishGroup = (i: number) => producer.publish(groupEvents(names.runId, { groupId: `${names.tag}-g${i}`, rewards: [1, 0, 1, 0] }));
+    // A request that found nothing has recorded its trainer as seen (last_lease_at) before it waits.
+    const waiting = (trainerId: string) =>
+      waitFor(`trainer ${trainerId}'s request to be waiting`, async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: trainerId }).first()) !== undefined);
+    try {
+      // Waiting before the batch exists: answered with it once it is created.
+      const first = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'W', wait_s: 30 });
+      await waiting('W');
+      await publishGroup(0);
+      const created = await first;
+      expect(created.status).toBe(200);
+      expect(created.json.group_ids).toEqual([`${names.tag}-g0`]);
+
+      // A nack wakes a waiter, which receives the batch again.
+      const second = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'V', wait_s: 30 });
+      await waiting('V');
+      expect((await api(assembler.url, 'POST', `/v1/batches/${created.json.batch_id}/nack`, { lease_id: created.json.lease_id })).status).toBe(200);
+      const renewed = await second;
+      expect(renewed.status).toBe(200);
+      expect(renewed.json.batch_id).toBe(created.json.batch_id);
+      expect(renewed.json.delivery_count).toBe(2);
+
+      // Freed from another connection (as another instance's nack would be): the trigger notifies every listener.
+      const third = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'U', wait_s: 30 });
+      await waiting('U');
+      await db('grpo_batches').where({ batch_id: created.json.batch_id }).update({ status: 'available', lease_id: null, leased_by: null, lease_expires_at: null });
+      const freed = await third;
+      expect(freed.status).toBe(200);
+      expect(freed.json.delivery_count).toBe(3);
+      expect((await api(assembler.url, 'POST', `/v1/batches/${freed.json.batch_id}/ack`, { lease_id: freed.json.lease_id })).status).toBe(200);
+
+      // Nothing to lease within the wait: 204.
+      expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'U', wait_s: 1 })).status).toBe(204);
+
+      // A trainer that hangs up while waiting gets nothing; the next batch goes to the next trainer, first delivery.
+      const hangUp = new AbortController();
+      const abandoned = fetch(`${assembler.url}/v1/batches/lease`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ trainer_id: 'gone', wait_s: 30 }),
+        signal: hangUp.signal,
+      }).then(
+        () => 'answered',
+        (error: Error) => error.name,
+      );
+      await waiting('gone');
+      hangUp.abort();
+      expect(await abandoned).toBe('AbortError');
+      await publishGroup(1);
+      await waitFor('the second batch', async () => (await batchesOf(names)).length === 2);
+      const next = await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'U', wait_s: 5 });
+      expect(next.status).toBe(200);
+      expect(next.json.group_ids).toEqual([`${names.tag}-g1`]);
+      expect(next.json.delivery_count).toBe(1);
+      const leasedBy = await db('grpo_batch_leases').whereIn('batch_id', (await batchesOf(names)).map((b) => b.batch_id)).pluck('trainer_id');
+      expect(leasedBy.sort()).toEqual(['U', 'U', 'V', 'W']);
+
+      // The LISTEN connection killed by the server: the assembler opens another and waiters are woken again.
+      const listeners = () =>
+        db.raw('select pid from pg_stat_activity where application_name = ?', [listenerName(names.consumerGroup)]).then((r: { rows: { pid: number }[] }) => r.rows.map((row) => row.pid));
+      const before = await listeners();
+      expect(before.length).toBeGreaterThan(0);
+      await db.raw('select pg_terminate_backend(pid) from pg_stat_activity where pid = any(?)', [before]);
+      await waitFor('a new LISTEN connection', async () => (await listeners()).some((pid) => !before.includes(pid)));
+      const afterReconnect = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'T', wait_s: 30 });
+      await waiting('T');
+      await publishGroup(2);
+      const woken = await afterReconnect;
+      expect(woken.status).toBe(200);
+      expect(woken.json.group_ids).toEqual([`${names.tag}-g2`]);
+    } finally {
+      await producer.disconnect();
+    }
   });
 
   it('given the assembler SIGKILLed mid-stream and restarted, then no group is lost and no batch is duplicated', async () => {

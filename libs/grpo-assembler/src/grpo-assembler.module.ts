@@ -1,10 +1,11 @@
 import { resolve } from 'node:path';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { Knex } from 'knex';
 import { loadConnectionConfig, loadGrpoAssemblerConfig, type ConnectionConfig } from '@rollout-ledger/config';
 import { createDatabase } from '@rollout-ledger/persistence';
 import { AssemblerEngine } from './assembler.engine';
 import { assemblerSettingsFrom, type AssemblerSettings } from './assembler-settings';
+import { BatchAvailability } from './batch-availability';
 import { BatchFileWriter } from './batch-file.writer';
 import { BatchesController } from './batches.controller';
 import { CLOCK, systemClock, type Clock } from './clock';
@@ -44,7 +45,12 @@ export class GrpoAssemblerModule {
           inject: [GRPO_DB, BatchFileWriter],
           useFactory: (db: Knex, files: BatchFileWriter) => new AssemblerEngine(db, settings, clock, files),
         },
-        { provide: LeaseService, inject: [GRPO_DB], useFactory: (db: Knex) => new LeaseService(db, settings.name, clock) },
+        { provide: BatchAvailability, useValue: new BatchAvailability(connection.DATABASE_URL, settings.name, new Logger('grpo-leases')) },
+        {
+          provide: LeaseService,
+          inject: [GRPO_DB, BatchAvailability],
+          useFactory: (db: Knex, availability: BatchAvailability) => new LeaseService(db, settings.name, clock, { availability, recheckMs: settings.leaseRecheckMs }),
+        },
         GrpoAssemblerRuntime,
       ],
       exports: [LeaseService, AssemblerEngine, GRPO_SETTINGS],

@@ -6,6 +6,7 @@ import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
 import { AssemblerConsumer, type StepTiming } from './assembler.consumer';
 import { AssemblerEngine, type StepResult } from './assembler.engine';
 import type { AssemblerSettings } from './assembler-settings';
+import { BatchAvailability } from './batch-availability';
 import { BatchFileWriter } from './batch-file.writer';
 import { BatchPublisher } from './batch.publisher';
 import { CLOCK, type Clock } from './clock';
@@ -17,9 +18,9 @@ const STEP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 export const GRPO_CONNECTION = Symbol('GRPO_CONNECTION');
 
 /**
- * Starts and stops the assembler's moving parts: the outbox publisher first (so batches left
- * unpublished by a crash go out at once), then the consumer, then the sweep. Shutdown reverses it
- * and closes the database last.
+ * Starts and stops the assembler's moving parts: the lease wake-ups, the outbox publisher (so
+ * batches left unpublished by a crash go out at once), then the consumer, then the sweep. Shutdown
+ * releases waiting lease requests, reverses the rest and closes the database last.
  */
 @Injectable()
 export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,11 +37,13 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly engine: AssemblerEngine,
     private readonly files: BatchFileWriter,
+    private readonly availability: BatchAvailability,
     private readonly health: HealthRegistry,
     private readonly metrics: MetricsRegistry,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.availability.start();
     const kafka = { brokers: this.connection.KAFKA_BROKERS, clientId: `${this.connection.KAFKA_CLIENT_ID}-grpo`, logLevel: 'error' as const };
     const admin = createAdmin(kafka);
     await admin.connect();
@@ -85,6 +88,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.availability.close(); // waiting lease requests answer 204 now, not at their deadline
     await this.sweeper?.stop();
     await this.consumer?.stop().catch((error: Error) => this.logger.warn(`consumer stop: ${error.message}`));
     await this.publisher?.stop();

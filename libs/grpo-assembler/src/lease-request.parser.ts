@@ -6,7 +6,12 @@ export interface LeaseRequest {
   readonly runId?: string;
   /** A trainer may report its policy version with each lease instead of calling the trainers API. */
   readonly policyVersion?: number;
+  /** Long poll: how long to wait for a batch when none is leasable now (0: answer at once). */
+  readonly waitS: number;
 }
+
+/** The longest a lease request may wait for a batch (below common proxy and client idle timeouts). */
+export const MAX_LEASE_WAIT_S = 60;
 
 export interface LeaseEnd {
   readonly leaseId: string;
@@ -29,10 +34,15 @@ export function parseLeaseRequest(body: unknown, limits: { defaultTimeoutS: numb
   }
   const runId = optionalString(input, 'run_id', issues);
   const policyVersion = optionalInteger(input, 'policy_version', issues);
+  const wait = input.wait_s ?? 0;
+  if (typeof wait !== 'number' || !Number.isFinite(wait) || wait < 0 || wait > MAX_LEASE_WAIT_S) {
+    issues.push({ path: 'wait_s', reason: `must be a number of seconds in [0, ${MAX_LEASE_WAIT_S}]` });
+  }
   fail('lease request', issues);
   return {
     trainerId: trainerId as string,
     leaseTimeoutS: timeout as number,
+    waitS: wait as number,
     ...(runId === undefined ? {} : { runId }),
     ...(policyVersion === undefined ? {} : { policyVersion }),
   };

@@ -6,6 +6,7 @@ import { leaseProblem, type BatchRecord } from './batch.record';
 import type { Clock } from './clock';
 import type { LeaseEnd, LeaseRequest } from './lease-request.parser';
 import { reportPolicyVersion, touchTrainer } from './trainer.repository';
+import type { BatchAvailability } from './batch-availability';
 
 export interface GrantedLease {
   readonly lease_id: string;
@@ -14,6 +15,16 @@ export interface GrantedLease {
 }
 
 const TOUCH_INTERVAL_MS = 1_000;
+
+export interface LeaseWaiting {
+  /** Wakes waiting requests when a batch becomes available. */
+  readonly availability: BatchAvailability;
+  /**
+   * A waiting request looks again at least this often without a wake-up: leases expire on time,
+   * not on a write, and a notification can be missed while the LISTEN connection reconnects.
+   */
+  readonly recheckMs: number;
+}
 
 /**
  * Hands batches to trainers. The next leasable batch is picked with FOR UPDATE SKIP LOCKED, so
@@ -28,6 +39,7 @@ export class LeaseService {
     private readonly db: Knex,
     private readonly assembler: string,
     private readonly clock: Clock,
+    private readonly waiting: LeaseWaiting | null = null,
   ) {}
 
   /** Batches a trainer may lease now: available, or leased with the lease expired. */
@@ -60,7 +72,30 @@ export class LeaseService {
     await this.db.transaction((tx) => this.touch(tx, trainerId, now));
   }
 
-  async lease(request: LeaseRequest): Promise<GrantedLease | null> {
+  /**
+   * The next leasable batch with a new lease, or null. With `waitS` > 0 a request that finds
+   * nothing waits (long poll) until a batch becomes available, the wait ends, `cancelled` fires
+   * (the client went away) or the service closes.
+   */
+  async lease(request: LeaseRequest, cancelled?: AbortSignal): Promise<GrantedLease | null> {
+    await this.reportVersion(request);
+    const deadline = performance.now() + request.waitS * 1000;
+    for (;;) {
+      // Taken before looking, so a batch committed between the look and the wait wakes it.
+      const woken = this.waiting?.availability.next();
+      const granted = await this.leaseNow(request);
+      const left = deadline - performance.now();
+      if (granted !== null || left <= 0 || this.stopWaiting(cancelled)) return granted;
+      await waitForAny(woken, Math.min(left, this.waiting?.recheckMs ?? 1_000), cancelled);
+      if (this.stopWaiting(cancelled)) return null;
+    }
+  }
+
+  private stopWaiting(cancelled: AbortSignal | undefined): boolean {
+    return cancelled?.aborted === true || this.waiting?.availability.isClosed === true;
+  }
+
+  private async reportVersion(request: LeaseRequest): Promise<void> {
     if (request.policyVersion !== undefined) {
       await reportPolicyVersion(this.db, this.assembler, {
         trainerId: request.trainerId,
@@ -69,6 +104,9 @@ export class LeaseService {
         at: this.clock(),
       });
     }
+  }
+
+  private async leaseNow(request: LeaseRequest): Promise<GrantedLease | null> {
     // Trainers poll often, and mostly find nothing: a plain read (no transaction, no lock, no write)
     // answers those. Only a poll that sees a leasable batch takes the locking path below.
     if (!(await this.anyLeasable(request, this.clock()))) {
@@ -145,5 +183,22 @@ export class LeaseService {
         .update({ status: action === 'ack' ? 'acked' : 'nacked', ended_at: new Date(now), reason: end.reason ?? null });
       return (await findBatch(tx, this.assembler, batchId)) as BatchRecord;
     });
+  }
+}
+
+/** Settles at the first of: the wake-up, the timeout, the abort. Leaves no timer behind. */
+async function waitForAny(woken: Promise<void> | undefined, ms: number, cancelled: AbortSignal | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const waits: Promise<void>[] = [new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))];
+  if (woken !== undefined) waits.push(woken);
+  if (cancelled !== undefined) {
+    waits.push(new Promise<void>((resolve) => cancelled.addEventListener('abort', (onAbort = () => resolve()), { once: true })));
+  }
+  try {
+    await Promise.race(waits);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort !== undefined) cancelled?.removeEventListener('abort', onAbort);
   }
 }
