@@ -6,6 +6,7 @@ import * as grpoAssembler from './20261201000400_grpo_assembler';
 import * as grpoReplayPositions from './20261201000600_grpo_replay_positions';
 import * as eventsPayloadJson from './20261201000700_events_payload_json';
 import * as grpoBatchNotify from './20261201000800_grpo_batch_notify';
+import * as grpoStepStart from './20261201000900_grpo_step_start';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -24,4 +25,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201000600_grpo_replay_positions', grpoReplayPositions],
   ['20261201000700_events_payload_json', eventsPayloadJson],
   ['20261201000800_grpo_batch_notify', grpoBatchNotify],
+  ['20261201000900_grpo_step_start', grpoStepStart],
 ];

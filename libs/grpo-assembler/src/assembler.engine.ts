@@ -16,7 +16,7 @@ import { groupConfigFor, type AssemblerSettings } from './assembler-settings';
 import { batchEventIdOf, batchIdOf } from './batch-identity';
 import type { BatchFileWriter } from './batch-file.writer';
 import { insertBatch, nextSequence } from './batch.repository';
-import { lockAssembler, readCheckpoints, writeCheckpoints } from './checkpoint.repository';
+import { startStep, writeCheckpoints } from './checkpoint.repository';
 import type { Clock } from './clock';
 import {
   lockGroups,
@@ -36,7 +36,6 @@ import {
 import { rewardFnsUsed } from './group-trajectories';
 import { renderGroup, renderKey, type RenderedGroup } from './rendered-group';
 import { PendingEventsBuffer, partitionKey } from './pending-events.buffer';
-import { trainerVersions } from './trainer.repository';
 import { trainerVersionFor, versionsFingerprint, type TrainerVersion } from './trainer-versions';
 
 /** A consumed message: its offset, and the rollout event it held (null for poison or other types). */
@@ -138,8 +137,7 @@ export class AssemblerEngine {
     if (merged.length === 0) return EMPTY;
     const name = this.settings.name;
     const outcome = await this.db.transaction(async (tx) => {
-      await lockAssembler(tx, name);
-      const checkpoints = await readCheckpoints(tx, name, merged);
+      const { checkpoints, versions } = await startStep(tx, name, merged);
       const replayed: Located[] = [];
       const fresh: Located[] = [];
       const advanced: { topic: string; partition: number; nextOffset: bigint }[] = [];
@@ -159,7 +157,7 @@ export class AssemblerEngine {
       }
       await this.rebuild(tx, replayed);
       if (advanced.length === 0) return { step: null, after };
-      const step = await this.openStep(tx);
+      const step = this.openStep(tx, versions);
       step.applied = fresh.length;
       const runs = await this.applyEvents(step, fresh);
       await this.assembleRuns(step, runs);
@@ -184,8 +182,7 @@ export class AssemblerEngine {
    */
   async sweep(): Promise<StepResult> {
     const step = await this.db.transaction(async (tx) => {
-      await lockAssembler(tx, this.settings.name);
-      const opened = await this.openStep(tx);
+      const opened = this.openStep(tx, (await startStep(tx, this.settings.name, [])).versions);
       const everything = versionsFingerprint(opened.versions) !== this.lastFingerprint;
       const candidates = await pendingGroups(tx, this.settings.name, everything ? null : opened.now - this.settings.timeoutMs);
       const runs = await this.decide(opened, candidates);
@@ -230,11 +227,11 @@ export class AssemblerEngine {
     return rendered;
   }
 
-  private async openStep(tx: Knex.Transaction): Promise<Step> {
+  private openStep(tx: Knex.Transaction, versions: TrainerVersion[]): Step {
     return {
       tx,
       now: this.clock(),
-      versions: await trainerVersions(tx, this.settings.name),
+      versions,
       applied: 0,
       ready: 0,
       filtered: [],

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { partitionKey } from './pending-events.buffer';
+import type { TrainerVersion } from './trainer-versions';
 
 /** The next offset to read per partition, stored in the same transaction as the state it covers. */
 export async function readCheckpoint(tx: Knex.Transaction, consumerGroup: string, topic: string, partition: number): Promise<bigint> {
@@ -16,29 +17,47 @@ export async function writeCheckpoint(tx: Knex.Transaction, consumerGroup: strin
     .merge(['next_offset', 'updated_at']);
 }
 
-/**
- * Serialises every state-changing transaction of one assembler, across processes: batch
- * sequences and group membership are decided by one writer at a time. 0x67727030 ("grp0") is
- * this lib's advisory-lock class, so it cannot collide with other users of hashtext keys.
- */
-export async function lockAssembler(tx: Knex.Transaction, assembler: string): Promise<void> {
-  await tx.raw('select pg_advisory_xact_lock(?::int, hashtext(?))', [0x67727030, assembler]);
-}
-
 export interface PartitionRef {
   readonly topic: string;
   readonly partition: number;
 }
 
-/** The checkpoints of several partitions in one round trip, keyed by partitionKey(). */
-export async function readCheckpoints(tx: Knex.Transaction, consumerGroup: string, partitions: readonly PartitionRef[]): Promise<Map<string, bigint>> {
-  const found = new Map<string, bigint>(partitions.map((p) => [partitionKey(p.topic, p.partition), 0n]));
-  const rows = await tx('consumer_checkpoints')
-    .where('consumer_group', consumerGroup)
-    .whereIn(['topic', 'partition'], partitions.map((p) => [p.topic, p.partition]))
-    .select<{ topic: string; partition: number; next_offset: string }[]>('topic', 'partition', 'next_offset');
-  for (const row of rows) found.set(partitionKey(row.topic, row.partition), BigInt(row.next_offset));
-  return found;
+export interface StepStart {
+  /** The next offset to read of each partition asked for (0 when none is stored), keyed by partitionKey(). */
+  readonly checkpoints: Map<string, bigint>;
+  /** The policy versions trainers reported. */
+  readonly versions: TrainerVersion[];
+}
+
+interface StepStartRow {
+  readonly kind: 'checkpoint' | 'trainer';
+  readonly topic: string | null;
+  readonly kafka_partition: number | null;
+  readonly next_offset: string | null;
+  readonly trainer_id: string | null;
+  readonly run_id: string | null;
+  readonly policy_version: string | null;
+}
+
+/**
+ * Starts a state-changing step of one assembler in one round trip (grpo_step_start): serialises
+ * it against every other step of that assembler, across processes — batch sequences and group
+ * membership are decided by one writer at a time — then reads the partitions' checkpoints and the
+ * trainers' policy versions as they stand after the lock.
+ */
+export async function startStep(tx: Knex.Transaction, assembler: string, partitions: readonly PartitionRef[]): Promise<StepStart> {
+  const checkpoints = new Map<string, bigint>(partitions.map((p) => [partitionKey(p.topic, p.partition), 0n]));
+  const versions: TrainerVersion[] = [];
+  const result = await tx.raw<{ rows: StepStartRow[] }>('select * from grpo_step_start(?, ?::text[], ?::integer[])', [
+    assembler,
+    partitions.map((p) => p.topic),
+    partitions.map((p) => p.partition),
+  ]);
+  for (const row of result.rows) {
+    if (row.kind === 'checkpoint') checkpoints.set(partitionKey(row.topic as string, row.kafka_partition as number), BigInt(row.next_offset as string));
+    else versions.push({ trainer_id: row.trainer_id as string, run_id: row.run_id, policy_version: Number(row.policy_version) });
+  }
+  return { checkpoints, versions };
 }
 
 export async function writeCheckpoints(tx: Knex.Transaction, consumerGroup: string, positions: readonly (PartitionRef & { readonly nextOffset: bigint })[]): Promise<void> {

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import type { TrainerVersion } from './trainer-versions';
 
 export interface TrainerRow {
   readonly trainer_id: string;
@@ -7,14 +6,6 @@ export interface TrainerRow {
   readonly policy_version: number | null;
   readonly reported_at: string | null;
   readonly last_lease_at: string | null;
-}
-
-export async function trainerVersions(db: Knex | Knex.Transaction, assembler: string): Promise<TrainerVersion[]> {
-  const rows = await db('grpo_trainers')
-    .where('assembler', assembler)
-    .whereNotNull('policy_version')
-    .select<{ trainer_id: string; run_id: string | null; policy_version: string }[]>('trainer_id', 'run_id', 'policy_version');
-  return rows.map((r) => ({ trainer_id: r.trainer_id, run_id: r.run_id, policy_version: Number(r.policy_version) }));
 }
 
 /** Records a trainer's current policy version (latest wins) and appends it to the history. */
