@@ -226,12 +226,16 @@ describe('GRPO assembler on the real stack', () => {
     // A request that found nothing has recorded its trainer as seen (last_lease_at) before it waits.
     const waiting = (trainerId: string) =>
       waitFor(`trainer ${trainerId}'s request to be waiting`, async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: trainerId }).first()) !== undefined);
+    // A trainer's lease request, waiting when `action` runs; its answer.
+    const leaseAround = async (trainerId: string, action: () => Promise<unknown>) => {
+      const answer = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: trainerId, wait_s: 30 });
+      await waiting(trainerId);
+      await action();
+      return answer;
+    };
     try {
       // Waiting before the batch exists: answered with it once it is created.
-      const first = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'W', wait_s: 30 });
-      await waiting('W');
-      await publishGroup(0);
-      const created = await first;
+      const created = await leaseAround('W', () => publishGroup(0));
       expect(created.status).toBe(200);
       expect(created.json.group_ids).toEqual([`${names.tag}-g0`]);
 
@@ -286,10 +290,7 @@ describe('GRPO assembler on the real stack', () => {
       expect(before.length).toBeGreaterThan(0);
       await db.raw('select pg_terminate_backend(pid) from pg_stat_activity where pid = any(?)', [before]);
       await waitFor('a new LISTEN connection', async () => (await listeners()).some((pid) => !before.includes(pid)));
-      const afterReconnect = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'T', wait_s: 30 });
-      await waiting('T');
-      await publishGroup(2);
-      const woken = await afterReconnect;
+      const woken = await leaseAround('T', () => publishGroup(2));
       expect(woken.status).toBe(200);
       expect(woken.json.group_ids).toEqual([`${names.tag}-g2`]);
     } finally {

@@ -39,7 +39,7 @@ export class LeaseService {
     private readonly db: Knex,
     private readonly assembler: string,
     private readonly clock: Clock,
-    private readonly waiting: LeaseWaiting | null = null,
+    private readonly waiting: LeaseWaiting,
   ) {}
 
   /** Batches a trainer may lease now: available, or leased with the lease expired. */
@@ -82,17 +82,17 @@ export class LeaseService {
     const deadline = performance.now() + request.waitS * 1000;
     for (;;) {
       // Taken before looking, so a batch committed between the look and the wait wakes it.
-      const woken = this.waiting?.availability.next();
+      const woken = this.waiting.availability.next();
       const granted = await this.leaseNow(request);
       const left = deadline - performance.now();
       if (granted !== null || left <= 0 || this.stopWaiting(cancelled)) return granted;
-      await waitForAny(woken, Math.min(left, this.waiting?.recheckMs ?? 1_000), cancelled);
+      await waitForAny(woken, Math.min(left, this.waiting.recheckMs), cancelled);
       if (this.stopWaiting(cancelled)) return null;
     }
   }
 
   private stopWaiting(cancelled: AbortSignal | undefined): boolean {
-    return cancelled?.aborted === true || this.waiting?.availability.isClosed === true;
+    return cancelled?.aborted === true || this.waiting.availability.isClosed;
   }
 
   private async reportVersion(request: LeaseRequest): Promise<void> {
@@ -187,11 +187,10 @@ export class LeaseService {
 }
 
 /** Settles at the first of: the wake-up, the timeout, the abort. Leaves no timer behind. */
-async function waitForAny(woken: Promise<void> | undefined, ms: number, cancelled: AbortSignal | undefined): Promise<void> {
+async function waitForAny(woken: Promise<void>, ms: number, cancelled: AbortSignal | undefined): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
-  const waits: Promise<void>[] = [new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))];
-  if (woken !== undefined) waits.push(woken);
+  const waits: Promise<void>[] = [woken, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))];
   if (cancelled !== undefined) {
     waits.push(new Promise<void>((resolve) => cancelled.addEventListener('abort', (onAbort = () => resolve()), { once: true })));
   }
