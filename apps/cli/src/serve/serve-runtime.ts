@@ -24,7 +24,7 @@ export async function startApps(selection: string | undefined, env: NodeJS.Proce
   const http = loadHttpConfig(env);
   const root = {
     module: ServeRootModule,
-    imports: [HttpEdgeModule.forRoot(http), ...apps.map((app) => app.module(env))],
+    imports: [HttpEdgeModule.forRoot(http), ...(await Promise.all(apps.map((app) => app.module(env))))],
   };
   const { app, url } = await startHttpApp(root, http);
   return { app, url, apps };
