@@ -7,6 +7,7 @@ import * as grpoReplayPositions from './20261201000600_grpo_replay_positions';
 import * as eventsPayloadJson from './20261201000700_events_payload_json';
 import * as grpoBatchNotify from './20261201000800_grpo_batch_notify';
 import * as grpoStepStart from './20261201000900_grpo_step_start';
+import * as grpoStepStartGroups from './20261201001000_grpo_step_start_groups';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -26,4 +27,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201000700_events_payload_json', eventsPayloadJson],
   ['20261201000800_grpo_batch_notify', grpoBatchNotify],
   ['20261201000900_grpo_step_start', grpoStepStart],
+  ['20261201001000_grpo_step_start_groups', grpoStepStartGroups],
 ];

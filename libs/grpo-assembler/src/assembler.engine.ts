@@ -16,12 +16,10 @@ import { groupConfigFor, type AssemblerSettings } from './assembler-settings';
 import { batchEventIdOf, batchIdOf } from './batch-identity';
 import type { BatchFileWriter } from './batch-file.writer';
 import { insertBatch, nextSequence } from './batch.repository';
-import { startStep, writeCheckpoints } from './checkpoint.repository';
+import { startStep, type CheckpointWrite } from './checkpoint.repository';
 import type { Clock } from './clock';
 import {
-  lockGroups,
   logFilter,
-  markBatched,
   markFiltered,
   markReady,
   oldestUndecidedOffset,
@@ -137,10 +135,10 @@ export class AssemblerEngine {
     if (merged.length === 0) return EMPTY;
     const name = this.settings.name;
     const outcome = await this.db.transaction(async (tx) => {
-      const { checkpoints, versions } = await startStep(tx, name, merged);
+      const { checkpoints, versions, groups } = await startStep(tx, name, merged, this.groupsToRead(merged));
       const replayed: Located[] = [];
       const fresh: Located[] = [];
-      const advanced: { topic: string; partition: number; nextOffset: bigint }[] = [];
+      const advanced: CheckpointWrite[] = [];
       const after = new Map<string, bigint>();
       for (const batch of merged) {
         const next = checkpoints.get(partitionKey(batch.topic, batch.partition)) ?? 0n;
@@ -159,9 +157,8 @@ export class AssemblerEngine {
       if (advanced.length === 0) return { step: null, after };
       const step = this.openStep(tx, versions);
       step.applied = fresh.length;
-      const runs = await this.applyEvents(step, fresh);
+      const runs = await this.applyEvents(step, fresh, groups, advanced);
       await this.assembleRuns(step, runs);
-      await writeCheckpoints(tx, name, advanced);
       await options.beforeCommit?.(merged.map((b) => ({ topic: b.topic, partition: b.partition, offset: (checkpoints.get(partitionKey(b.topic, b.partition)) ?? 0n).toString() })));
       return { step, after };
     });
@@ -273,16 +270,13 @@ export class AssemblerEngine {
   /**
    * Folds fresh events into their groups and decides the groups whose state changed; returns the
    * runs that got a new ready group. Events of groups already batched or filtered are late and
-   * ignored; so are state events of a ready group (its batch members are fixed).
+   * ignored; so are state events of a ready group (its batch members are fixed). The partitions'
+   * new checkpoints are written with the groups.
    */
-  private async applyEvents(step: Step, fresh: readonly Located[]): Promise<Set<string>> {
+  private async applyEvents(step: Step, fresh: readonly Located[], stored: ReadonlyMap<string, StoredGroup>, checkpoints: readonly CheckpointWrite[]): Promise<Set<string>> {
     const name = this.settings.name;
     const lookup = new Set<string>();
-    for (const r of fresh) {
-      const groupId = r.event.data.group_id;
-      if (!STATE_FREE.has(r.event.type) || !this.buffer.isPersisted(groupId)) lookup.add(groupId);
-    }
-    const stored = await lockGroups(step.tx, name, [...lookup]);
+    for (const r of fresh) if (this.mustRead(r.event)) lookup.add(r.event.data.group_id);
     const writes = new Map<string, { state: GroupState; topic: string; partition: number; firstOffset: bigint }>();
     for (const r of fresh) {
       const groupId = r.event.data.group_id;
@@ -312,8 +306,24 @@ export class AssemblerEngine {
       step.persisted.add(groupId);
       await this.record(step, write.state, decision, runs);
     }
-    await saveGroups(step.tx, name, rows);
+    await saveGroups(step.tx, name, rows, checkpoints);
     return runs;
+  }
+
+  /**
+   * The groups whose rows a step reads (and locks): every group with a state event, and those not
+   * yet known to have a row. A turn of a group whose row this process wrote changes nothing there.
+   * Asked for every record fetched, before the checkpoints tell which are fresh: the groups of
+   * records re-read after a restart are read too, and ignored.
+   */
+  private groupsToRead(batches: readonly PartitionRecords[]): string[] {
+    const groups = new Set<string>();
+    for (const batch of batches) for (const record of batch.records) if (record.event !== null && this.mustRead(record.event)) groups.add(record.event.data.group_id);
+    return [...groups];
+  }
+
+  private mustRead(event: RolloutEvent): boolean {
+    return !STATE_FREE.has(event.type) || !this.buffer.isPersisted(event.data.group_id);
   }
 
   private evaluate(step: Step, state: GroupState): GroupDecision {
@@ -394,27 +404,24 @@ export class AssemblerEngine {
     // with the same bytes: the name and content derive from the deterministic batch id.)
     await Promise.all([
       this.files.writeJsonl(runId, sequence, batchId, rendered.map((r) => r.tail)),
-      (async () => {
-        await insertBatch(step.tx, name, {
-          batch_id: batchId,
-          event_id: batchEventIdOf(batchId),
-          run_id: runId,
-          sequence,
-          group_ids: batch.group_ids,
-          rollout_ids: batch.rollout_ids,
-          member_count: members.length,
-          advantage_mode: this.settings.advantageMode,
-          ...rewardFnsUsed(batch.groups, states),
-          min_policy_version: batch.min_policy_version,
-          max_policy_version: batch.max_policy_version,
-          payload_jsonl: files.jsonl,
-          payload_parquet: files.parquet,
-          last_ready_at: Math.max(...batch.groups.map((g) => g.ready_at)),
-          created_at: step.now,
-          members: members.map((m) => ({ ...m, reward_event_id: rewardEventIds.get(m.rollout_id) as string })),
-        });
-        await markBatched(step.tx, name, batch.group_ids, batchId);
-      })(),
+      insertBatch(step.tx, name, {
+        batch_id: batchId,
+        event_id: batchEventIdOf(batchId),
+        run_id: runId,
+        sequence,
+        group_ids: batch.group_ids,
+        rollout_ids: batch.rollout_ids,
+        member_count: members.length,
+        advantage_mode: this.settings.advantageMode,
+        ...rewardFnsUsed(batch.groups, states),
+        min_policy_version: batch.min_policy_version,
+        max_policy_version: batch.max_policy_version,
+        payload_jsonl: files.jsonl,
+        payload_parquet: files.parquet,
+        last_ready_at: Math.max(...batch.groups.map((g) => g.ready_at)),
+        created_at: step.now,
+        members: members.map((m) => ({ ...m, reward_event_id: rewardEventIds.get(m.rollout_id) as string })),
+      }),
     ]);
     for (const groupId of batch.group_ids) step.settled.add(groupId);
     this.logger.debug(`batch ${batchId} (run ${runId} #${sequence}): ${batch.group_ids.length} groups, ${members.length} rollouts`);

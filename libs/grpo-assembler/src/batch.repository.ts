@@ -77,41 +77,48 @@ export async function nextSequence(tx: Knex.Transaction, assembler: string, runI
   return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
 }
 
-/** Idempotent on batch_id: a batch re-created after a crash before commit is the same row. */
+/**
+ * Writes a batch in one statement: its row, its members (one array per column, whatever the batch
+ * size) and its groups marked batched. Idempotent on batch_id: a batch re-created after a crash
+ * before commit is the same row, and its members are then not inserted again. (The members' and
+ * groups' references to the new row are checked at the end of the statement, when it exists.)
+ */
 export async function insertBatch(tx: Knex.Transaction, assembler: string, batch: NewBatch): Promise<void> {
-  const inserted = await tx('grpo_batches')
-    .insert({
-      batch_id: batch.batch_id,
-      assembler,
-      run_id: batch.run_id,
-      sequence: batch.sequence,
-      event_id: batch.event_id,
-      group_ids: JSON.stringify(batch.group_ids),
-      rollout_ids: JSON.stringify(batch.rollout_ids),
-      member_count: batch.member_count,
-      advantage_mode: batch.advantage_mode,
-      reward_fn: batch.reward_fn,
-      reward_fn_version: batch.reward_fn_version,
-      min_policy_version: batch.min_policy_version,
-      max_policy_version: batch.max_policy_version,
-      payload_jsonl: batch.payload_jsonl,
-      payload_parquet: batch.payload_parquet,
-      last_ready_at: batch.last_ready_at,
-      status: 'available',
-      created_at: new Date(batch.created_at),
-    })
-    .onConflict('batch_id')
-    .ignore()
-    .returning('batch_id');
-  if (inserted.length === 0) return;
-  // One statement whatever the batch size: the members travel as one array per column.
   const members = batch.members;
   await tx.raw(
-    `insert into grpo_batch_members (batch_id, position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)
-     select ?, m.* from unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::float8[], ?::float8[], ?::text[])
-       as m(position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)`,
+    `with inserted as (
+       insert into grpo_batches (batch_id, assembler, run_id, sequence, event_id, group_ids, rollout_ids, member_count, advantage_mode,
+                                 reward_fn, reward_fn_version, min_policy_version, max_policy_version, payload_jsonl, payload_parquet,
+                                 last_ready_at, status, created_at)
+       values (?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'available', ?)
+       on conflict (batch_id) do nothing
+       returning batch_id
+     ), members as (
+       insert into grpo_batch_members (batch_id, position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)
+       select inserted.batch_id, m.* from inserted,
+         unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::int[], ?::float8[], ?::float8[], ?::text[])
+           as m(position, rollout_id, group_id, task_id, policy_version, attempt, reward, advantage, reward_event_id)
+     )
+     update grpo_groups set status = 'batched', batch_id = ?, updated_at = now()
+     where assembler = ? and group_id = any(?::text[])`,
     [
       batch.batch_id,
+      assembler,
+      batch.run_id,
+      batch.sequence,
+      batch.event_id,
+      JSON.stringify(batch.group_ids),
+      JSON.stringify(batch.rollout_ids),
+      batch.member_count,
+      batch.advantage_mode,
+      batch.reward_fn,
+      batch.reward_fn_version,
+      batch.min_policy_version,
+      batch.max_policy_version,
+      batch.payload_jsonl,
+      batch.payload_parquet,
+      batch.last_ready_at,
+      new Date(batch.created_at),
       members.map((_, position) => position),
       members.map((m) => m.rollout_id),
       members.map((m) => m.group_id),
@@ -121,6 +128,9 @@ export async function insertBatch(tx: Knex.Transaction, assembler: string, batch
       members.map((m) => m.reward),
       members.map((m) => m.advantage),
       members.map((m) => m.reward_event_id),
+      batch.batch_id,
+      assembler,
+      [...batch.group_ids],
     ],
   );
 }

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { StoredGroup } from './group.repository';
 import { partitionKey } from './pending-events.buffer';
 import type { TrainerVersion } from './trainer-versions';
 
@@ -27,40 +28,56 @@ export interface StepStart {
   readonly checkpoints: Map<string, bigint>;
   /** The policy versions trainers reported. */
   readonly versions: TrainerVersion[];
+  /** The stored rows of the groups asked for, locked for the step (missing ones are simply absent). */
+  readonly groups: Map<string, StoredGroup>;
 }
 
 interface StepStartRow {
-  readonly kind: 'checkpoint' | 'trainer';
+  readonly kind: 'checkpoint' | 'trainer' | 'group';
   readonly topic: string | null;
   readonly kafka_partition: number | null;
   readonly next_offset: string | null;
   readonly trainer_id: string | null;
   readonly run_id: string | null;
   readonly policy_version: string | null;
+  readonly group_id: string | null;
+  readonly status: StoredGroup['status'] | null;
+  readonly state: StoredGroup['state'] | null;
 }
 
 /**
  * Starts a state-changing step of one assembler in one round trip (grpo_step_start): serialises
  * it against every other step of that assembler, across processes — batch sequences and group
- * membership are decided by one writer at a time — then reads the partitions' checkpoints and the
- * trainers' policy versions as they stand after the lock.
+ * membership are decided by one writer at a time — then reads the partitions' checkpoints, the
+ * trainers' policy versions and the step's groups (locked) as they stand after the lock.
  */
-export async function startStep(tx: Knex.Transaction, assembler: string, partitions: readonly PartitionRef[]): Promise<StepStart> {
+export async function startStep(tx: Knex.Transaction, assembler: string, partitions: readonly PartitionRef[], groupIds: readonly string[] = []): Promise<StepStart> {
   const checkpoints = new Map<string, bigint>(partitions.map((p) => [partitionKey(p.topic, p.partition), 0n]));
   const versions: TrainerVersion[] = [];
-  const result = await tx.raw<{ rows: StepStartRow[] }>('select * from grpo_step_start(?, ?::text[], ?::integer[])', [
+  const groups = new Map<string, StoredGroup>();
+  const result = await tx.raw<{ rows: StepStartRow[] }>('select * from grpo_step_start(?, ?::text[], ?::integer[], ?::text[])', [
     assembler,
     partitions.map((p) => p.topic),
     partitions.map((p) => p.partition),
+    [...groupIds],
   ]);
   for (const row of result.rows) {
     if (row.kind === 'checkpoint') checkpoints.set(partitionKey(row.topic as string, row.kafka_partition as number), BigInt(row.next_offset as string));
-    else versions.push({ trainer_id: row.trainer_id as string, run_id: row.run_id, policy_version: Number(row.policy_version) });
+    else if (row.kind === 'trainer') versions.push({ trainer_id: row.trainer_id as string, run_id: row.run_id, policy_version: Number(row.policy_version) });
+    else {
+      const group = { group_id: row.group_id as string, status: row.status as StoredGroup['status'], state: row.state as StoredGroup['state'], kafka_topic: row.topic, kafka_partition: row.kafka_partition, first_offset: row.next_offset };
+      groups.set(group.group_id, group);
+    }
   }
-  return { checkpoints, versions };
+  return { checkpoints, versions, groups };
 }
 
-export async function writeCheckpoints(tx: Knex.Transaction, consumerGroup: string, positions: readonly (PartitionRef & { readonly nextOffset: bigint })[]): Promise<void> {
+/** A partition's next offset to read, written in the step that applied the records before it. */
+export interface CheckpointWrite extends PartitionRef {
+  readonly nextOffset: bigint;
+}
+
+export async function writeCheckpoints(tx: Knex.Transaction, consumerGroup: string, positions: readonly CheckpointWrite[]): Promise<void> {
   if (positions.length === 0) return;
   await tx('consumer_checkpoints')
     .insert(positions.map((p) => ({ consumer_group: consumerGroup, topic: p.topic, partition: p.partition, next_offset: p.nextOffset.toString(), updated_at: tx.fn.now() })))

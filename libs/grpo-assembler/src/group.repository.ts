@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { FilteredGroup, GroupDecision, GroupState, ReadyGroup } from '@rollout-ledger/grpo';
+import { writeCheckpoints, type CheckpointWrite } from './checkpoint.repository';
 import type { GroupPosition } from './pending-events.buffer';
 
 export type GroupStatus = 'pending' | 'ready' | 'batched' | 'filtered';
@@ -12,17 +13,6 @@ type GroupRow = StoredGroup;
 
 /** Columns read whenever a group may go into a batch: its state and where its events start. */
 const GROUP_COLUMNS = ['group_id', 'status', 'state', 'kafka_topic', 'kafka_partition', 'first_offset'] as const;
-
-/** Locks and reads the groups named (missing ones are simply absent). */
-export async function lockGroups(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<Map<string, StoredGroup>> {
-  if (groupIds.length === 0) return new Map();
-  const rows = (await tx('grpo_groups')
-    .where('assembler', assembler)
-    .whereIn('group_id', [...groupIds])
-    .forUpdate()
-    .select(...GROUP_COLUMNS)) as GroupRow[];
-  return new Map(rows.map((row) => [row.group_id, row]));
-}
 
 /** The groups named that are still undecided (pending, or ready and waiting for a batch). */
 export async function undecidedGroups(tx: Knex.Transaction, assembler: string, groupIds: readonly string[]): Promise<Set<string>> {
@@ -57,15 +47,21 @@ export interface GroupWrite {
 }
 
 /**
- * Writes every touched group of a step in one statement: state, status and decision together, so
- * a group that becomes ready costs no second round trip. Rows are sorted by group_id so concurrent
- * writers (another instance's sweep) always lock them in the same order.
+ * Writes every touched group of a step and the partitions' new checkpoints in one statement:
+ * state, status and decision together, so a group that becomes ready costs no second round trip.
+ * Rows are sorted by group_id so concurrent writers (another instance's sweep) always lock them in
+ * the same order.
  */
-export async function saveGroups(tx: Knex.Transaction, assembler: string, groups: readonly GroupWrite[]): Promise<void> {
-  if (groups.length === 0) return;
+export async function saveGroups(tx: Knex.Transaction, assembler: string, groups: readonly GroupWrite[], checkpoints: readonly CheckpointWrite[]): Promise<void> {
+  if (groups.length === 0) return writeCheckpoints(tx, assembler, checkpoints);
   const sorted = [...groups].sort((a, b) => (a.group_id < b.group_id ? -1 : a.group_id > b.group_id ? 1 : 0));
   await tx.raw(
-    `insert into grpo_groups (assembler, group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset, updated_at)
+    `with checkpoints as (
+       insert into consumer_checkpoints (consumer_group, topic, "partition", next_offset, updated_at)
+       select ?, c.topic, c.kafka_partition, c.next_offset, now() from unnest(?::text[], ?::int[], ?::bigint[]) as c(topic, kafka_partition, next_offset)
+       on conflict (consumer_group, topic, "partition") do update set next_offset = excluded.next_offset, updated_at = excluded.updated_at
+     )
+     insert into grpo_groups (assembler, group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset, updated_at)
      select ?, g.group_id, g.run_id, g.status, g.state::jsonb, g.decision::jsonb, g.first_event_at, g.ready_at, g.kafka_topic, g.kafka_partition, g.first_offset, now()
      from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::bigint[])
        as g(group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset)
@@ -76,6 +72,10 @@ export async function saveGroups(tx: Knex.Transaction, assembler: string, groups
        kafka_partition = coalesce(grpo_groups.kafka_partition, excluded.kafka_partition),
        first_offset = coalesce(grpo_groups.first_offset, excluded.first_offset)`,
     [
+      assembler,
+      checkpoints.map((c) => c.topic),
+      checkpoints.map((c) => c.partition),
+      checkpoints.map((c) => c.nextOffset.toString()),
       assembler,
       sorted.map((g) => g.group_id),
       sorted.map((g) => g.state.run_id),
@@ -133,13 +133,6 @@ export async function logFilter(
     })
     .onConflict(['assembler', 'group_id'])
     .ignore();
-}
-
-export async function markBatched(tx: Knex.Transaction, assembler: string, groupIds: readonly string[], batchId: string): Promise<void> {
-  await tx('grpo_groups')
-    .where('assembler', assembler)
-    .whereIn('group_id', [...groupIds])
-    .update({ status: 'batched', batch_id: batchId, updated_at: tx.fn.now() });
 }
 
 /** Pending groups the sweep must look at: those past the timeout, or all of them. */
