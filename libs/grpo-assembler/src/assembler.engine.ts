@@ -275,6 +275,8 @@ export class AssemblerEngine {
    */
   private async applyEvents(step: Step, fresh: readonly Located[], stored: ReadonlyMap<string, StoredGroup>, checkpoints: readonly CheckpointWrite[]): Promise<Set<string>> {
     const name = this.settings.name;
+    // The groups of fresh events that were read: a subset of those the step start read (after the
+    // rebuild, more groups are known to have a row, none fewer).
     const lookup = new Set<string>();
     for (const r of fresh) if (this.mustRead(r.event)) lookup.add(r.event.data.group_id);
     const writes = new Map<string, { state: GroupState; topic: string; partition: number; firstOffset: bigint }>();

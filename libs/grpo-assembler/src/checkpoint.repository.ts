@@ -32,6 +32,10 @@ export interface StepStart {
   readonly groups: Map<string, StoredGroup>;
 }
 
+/**
+ * One row of grpo_step_start. A 'group' row puts the position of the group's first event in
+ * topic, kafka_partition and next_offset (its kafka_topic, kafka_partition and first_offset).
+ */
 interface StepStartRow {
   readonly kind: 'checkpoint' | 'trainer' | 'group';
   readonly topic: string | null;
