@@ -3,21 +3,6 @@ import type { StoredGroup } from './group.repository';
 import { partitionKey } from './pending-events.buffer';
 import type { TrainerVersion } from './trainer-versions';
 
-/** The next offset to read per partition, stored in the same transaction as the state it covers. */
-export async function readCheckpoint(tx: Knex.Transaction, consumerGroup: string, topic: string, partition: number): Promise<bigint> {
-  const row = await tx('consumer_checkpoints')
-    .where({ consumer_group: consumerGroup, topic, partition })
-    .first<{ next_offset: string } | undefined>('next_offset');
-  return row === undefined ? 0n : BigInt(row.next_offset);
-}
-
-export async function writeCheckpoint(tx: Knex.Transaction, consumerGroup: string, topic: string, partition: number, nextOffset: bigint): Promise<void> {
-  await tx('consumer_checkpoints')
-    .insert({ consumer_group: consumerGroup, topic, partition, next_offset: nextOffset.toString(), updated_at: tx.fn.now() })
-    .onConflict(['consumer_group', 'topic', 'partition'])
-    .merge(['next_offset', 'updated_at']);
-}
-
 export interface PartitionRef {
   readonly topic: string;
   readonly partition: number;
@@ -81,10 +66,17 @@ export interface CheckpointWrite extends PartitionRef {
   readonly nextOffset: bigint;
 }
 
+/** Upserts the checkpoints given as one array per column: a statement alone, or a CTE of a larger one. */
+export const UPSERT_CHECKPOINTS_SQL = `insert into consumer_checkpoints (consumer_group, topic, "partition", next_offset, updated_at)
+       select ?, c.topic, c.kafka_partition, c.next_offset, now() from unnest(?::text[], ?::int[], ?::bigint[]) as c(topic, kafka_partition, next_offset)
+       on conflict (consumer_group, topic, "partition") do update set next_offset = excluded.next_offset, updated_at = excluded.updated_at`;
+
+/** The bindings of UPSERT_CHECKPOINTS_SQL. */
+export function checkpointBindings(consumerGroup: string, positions: readonly CheckpointWrite[]): (string | number[] | string[])[] {
+  return [consumerGroup, positions.map((p) => p.topic), positions.map((p) => p.partition), positions.map((p) => p.nextOffset.toString())];
+}
+
 export async function writeCheckpoints(tx: Knex.Transaction, consumerGroup: string, positions: readonly CheckpointWrite[]): Promise<void> {
   if (positions.length === 0) return;
-  await tx('consumer_checkpoints')
-    .insert(positions.map((p) => ({ consumer_group: consumerGroup, topic: p.topic, partition: p.partition, next_offset: p.nextOffset.toString(), updated_at: tx.fn.now() })))
-    .onConflict(['consumer_group', 'topic', 'partition'])
-    .merge(['next_offset', 'updated_at']);
+  await tx.raw(UPSERT_CHECKPOINTS_SQL, checkpointBindings(consumerGroup, positions));
 }

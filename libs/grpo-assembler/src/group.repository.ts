@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { FilteredGroup, GroupDecision, GroupState, ReadyGroup } from '@rollout-ledger/grpo';
-import { writeCheckpoints, type CheckpointWrite } from './checkpoint.repository';
+import { UPSERT_CHECKPOINTS_SQL, checkpointBindings, writeCheckpoints, type CheckpointWrite } from './checkpoint.repository';
 import type { GroupPosition } from './pending-events.buffer';
 
 export type GroupStatus = 'pending' | 'ready' | 'batched' | 'filtered';
@@ -56,11 +56,7 @@ export async function saveGroups(tx: Knex.Transaction, assembler: string, groups
   if (groups.length === 0) return writeCheckpoints(tx, assembler, checkpoints);
   const sorted = [...groups].sort((a, b) => (a.group_id < b.group_id ? -1 : a.group_id > b.group_id ? 1 : 0));
   await tx.raw(
-    `with checkpoints as (
-       insert into consumer_checkpoints (consumer_group, topic, "partition", next_offset, updated_at)
-       select ?, c.topic, c.kafka_partition, c.next_offset, now() from unnest(?::text[], ?::int[], ?::bigint[]) as c(topic, kafka_partition, next_offset)
-       on conflict (consumer_group, topic, "partition") do update set next_offset = excluded.next_offset, updated_at = excluded.updated_at
-     )
+    `with checkpoints as (${UPSERT_CHECKPOINTS_SQL})
      insert into grpo_groups (assembler, group_id, run_id, status, state, decision, first_event_at, ready_at, kafka_topic, kafka_partition, first_offset, updated_at)
      select ?, g.group_id, g.run_id, g.status, g.state::jsonb, g.decision::jsonb, g.first_event_at, g.ready_at, g.kafka_topic, g.kafka_partition, g.first_offset, now()
      from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::int[], ?::bigint[])
@@ -72,10 +68,7 @@ export async function saveGroups(tx: Knex.Transaction, assembler: string, groups
        kafka_partition = coalesce(grpo_groups.kafka_partition, excluded.kafka_partition),
        first_offset = coalesce(grpo_groups.first_offset, excluded.first_offset)`,
     [
-      assembler,
-      checkpoints.map((c) => c.topic),
-      checkpoints.map((c) => c.partition),
-      checkpoints.map((c) => c.nextOffset.toString()),
+      ...checkpointBindings(assembler, checkpoints),
       assembler,
       sorted.map((g) => g.group_id),
       sorted.map((g) => g.state.run_id),
