@@ -8,6 +8,7 @@ import * as eventsPayloadJson from './20261201000700_events_payload_json';
 import * as grpoBatchNotify from './20261201000800_grpo_batch_notify';
 import * as grpoStepStart from './20261201000900_grpo_step_start';
 import * as grpoStepStartGroups from './20261201001000_grpo_step_start_groups';
+import * as consumerKafkaClusters from './20261202000100_consumer_kafka_clusters';
 
 export interface Migration {
   up(knex: Knex): Promise<void>;
@@ -28,4 +29,5 @@ export const migrations: ReadonlyArray<readonly [name: string, migration: Migrat
   ['20261201000800_grpo_batch_notify', grpoBatchNotify],
   ['20261201000900_grpo_step_start', grpoStepStart],
   ['20261201001000_grpo_step_start_groups', grpoStepStartGroups],
+  ['20261202000100_consumer_kafka_clusters', consumerKafkaClusters],
 ];

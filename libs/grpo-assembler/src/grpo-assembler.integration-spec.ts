@@ -351,6 +351,27 @@ describe('GRPO assembler on the real stack', () => {
     expect(Number(undecided[0]?.count)).toBe(0);
   });
 
+  it('given checkpoints beyond the end of its topic (an earlier incarnation of it), then it resets them at its start, says so, and batches the new groups', async () => {
+    const names = randomNames('stale');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    await db('consumer_checkpoints').insert([0, 1, 2].map((partition) => ({ consumer_group: names.consumerGroup, topic: names.topic, partition, next_offset: 1_000_000 })));
+    const specs: GroupSpec[] = Array.from({ length: 6 }, (_, i) => ({ groupId: `${names.tag}-g${i}`, rewards: [1, 0, i / 6, 0] }));
+    const assembler = await launch(names, { GRPO_BATCH_GROUPS: '3' }, dir);
+    const producer = await connectProducer(names);
+    try {
+      await producer.publish(specs.flatMap((spec) => groupEvents(names.runId, spec)));
+    } finally {
+      await producer.disconnect();
+    }
+    const batches = await waitFor('both batches', async () => {
+      const rows = await batchesOf(names);
+      return rows.length >= 2 ? rows : null;
+    });
+    expect(batches.flatMap((b) => b.group_ids).sort()).toEqual(specs.map((s) => s.groupId).sort());
+    expect(assembler.output()).toMatch(new RegExp(`checkpoint of ${names.topic.replace(/\./g, '\\.')}/\\d+ at offset 1000000 reset to 0 \\(it is beyond the end`));
+  });
+
   it('given groups pending with their turns only in memory when the assembler is SIGKILLed, then the restart re-reads them from Kafka and emits the same batches as an assembler that never crashed; poison is dead-lettered once', async () => {
     const names = randomNames('replay');
     const control = { ...names, consumerGroup: `${names.consumerGroup}-control` };

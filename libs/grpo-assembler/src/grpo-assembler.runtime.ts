@@ -1,7 +1,8 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Knex } from 'knex';
 import type { ConnectionConfig } from '@rollout-ledger/config';
-import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics } from '@rollout-ledger/kafka';
+import { knexQuery, reconcileCheckpoints } from '@rollout-ledger/checkpoints';
+import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics, kafkaOffsetReader, type KafkaAdmin } from '@rollout-ledger/kafka';
 import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
 import { AssemblerConsumer, type StepTiming } from './assembler.consumer';
 import { AssemblerEngine, type StepResult } from './assembler.engine';
@@ -9,6 +10,7 @@ import type { AssemblerSettings } from './assembler-settings';
 import { BatchAvailability } from './batch-availability';
 import { BatchFileWriter } from './batch-file.writer';
 import { BatchPublisher } from './batch.publisher';
+import { startStep } from './checkpoint.repository';
 import { CLOCK, type Clock } from './clock';
 import { SweepScheduler } from './sweep.scheduler';
 import { GRPO_DB, GRPO_SETTINGS } from './tokens';
@@ -52,6 +54,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
         partitions: this.connection.ROLLOUT_EVENTS_PARTITIONS,
         names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic, ...(this.settings.dlqTopic === null ? {} : { rolloutEventsDlq: this.settings.dlqTopic }) },
       });
+      await this.reconcileCheckpoints(admin);
     } finally {
       await admin.disconnect();
     }
@@ -85,6 +88,19 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     this.sweeper = new SweepScheduler(this.engine, this.settings.sweepIntervalMs, onStep);
     this.sweeper.start();
     this.logger.log(`assembling ${this.settings.batchGroups}-group batches from ${this.settings.topic} as ${this.settings.name} into ${this.settings.outputDir}`);
+  }
+
+  /**
+   * Before joining the group: checkpoints that cannot belong to this Kafka (a recreated topic,
+   * another cluster) are reset, loudly, instead of silently skipping the new records below them.
+   * Under the assembler's step lock, like every step that moves a checkpoint.
+   */
+  private async reconcileCheckpoints(admin: KafkaAdmin): Promise<void> {
+    const warnings = await this.db.transaction(async (tx) => {
+      await startStep(tx, this.settings.name, []);
+      return (await reconcileCheckpoints(knexQuery(tx), kafkaOffsetReader(admin), this.settings.name, [this.settings.topic])).warnings;
+    });
+    for (const warning of warnings) this.logger.warn(warning);
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -30,6 +30,21 @@ export async function createTopics(names: TopicNames, partitions = 3): Promise<v
   }
 }
 
+/** Deletes the topics and waits until Kafka no longer lists them (so they can be created anew). */
+export async function deleteTopics(names: TopicNames): Promise<void> {
+  const admin = createAdmin(kafkaConnection);
+  await admin.connect();
+  try {
+    const topics = Object.values(names);
+    const present = new Set(await admin.listTopics());
+    await admin.deleteTopics({ topics: topics.filter((t) => present.has(t)) });
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && (await admin.listTopics()).some((t) => topics.includes(t))) await sleep(200);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 export function topicsByType(names: TopicNames): Record<EventType, string> {
   return {
     RolloutStarted: names.rolloutEvents,

@@ -3,9 +3,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 import { Pool } from 'pg';
 import { loadMaterializerConfig } from '@rollout-ledger/config';
 import type { TypedEvent } from '@rollout-ledger/contracts';
-import type { TopicNames } from '@rollout-ledger/kafka';
+import { createAdmin, type TopicNames } from '@rollout-ledger/kafka';
 import { MetricsRegistry } from '@rollout-ledger/observability';
-import { countEvents, createTopics, kafkaConnection, newWorkload, publish, publishRaw, randomTopics, readTopic, sleep, stack, waitForEvents } from './materializer-harness.fixture';
+import { countEvents, createTopics, deleteTopics, kafkaConnection, newWorkload, publish, publishRaw, randomTopics, readTopic, sleep, stack, waitForEvents } from './materializer-harness.fixture';
 import { expectedTables, readTables } from './materialized-tables.fixture';
 import { MaterializerConsumer } from './materializer.consumer';
 import { materializerMetrics } from './materializer.metrics';
@@ -19,7 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => pool.end());
 
-function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string; writers?: number; env?: Record<string, string> } = {}) {
+function materializer(names: TopicNames, options: { pool?: Pool; registry?: MetricsRegistry; groupId?: string; writers?: number; env?: Record<string, string>; warnings?: string[] } = {}) {
   const settings = loadMaterializerConfig({
     MATERIALIZER_TOPICS: `${names.rolloutEvents},${names.taskDefinitions}`,
     MATERIALIZER_GROUP_ID: options.groupId ?? `it-mat-${randomUUID()}`,
@@ -38,7 +38,7 @@ function materializer(names: TopicNames, options: { pool?: Pool; registry?: Metr
     pool: options.pool ?? pool,
     settings,
     metrics: materializerMetrics(registry),
-    logger: quiet,
+    logger: options.warnings === undefined ? quiet : { ...quiet, warn: (m) => void options.warnings?.push(m) },
   });
 }
 
@@ -168,6 +168,62 @@ describe('MaterializerConsumer on the real stack', () => {
     expect(await readTables(pool, w.scope)).toEqual(expectedTables(w.events));
     const bad = await pool.query('select count(*)::int as n from events where rollout_id = $1', [`${started.data.rollout_id}-bad`]);
     expect(bad.rows[0].n).toBe(0);
+  });
+
+  it('given checkpoints of an earlier incarnation of its topics (deleted and recreated), then it says so and materializes the new topics from their start', async () => {
+    const names = randomTopics();
+    await createTopics(names);
+    const groupId = `it-mat-${randomUUID()}`;
+    const first = newWorkload(20);
+    await publish(names, first.events);
+    await running(materializer(names, { groupId }), async () => {
+      expect(await waitForEvents(pool, first.scope, first.events.length)).toBe(first.events.length);
+    });
+    const warnings: string[] = [];
+    await running(materializer(names, { groupId, warnings }), () => sleep(500));
+    expect(warnings.filter((w) => w.includes('checkpoint'))).toEqual([]); // an ordinary restart resets nothing
+
+    await deleteTopics(names);
+    await createTopics(names);
+    const second = newWorkload(5); // fewer events: every new offset is below an old checkpoint
+    await publish(names, second.events);
+    await running(materializer(names, { groupId, warnings }), async () => {
+      expect(await waitForEvents(pool, second.scope, second.events.length, 60_000)).toBe(second.events.length);
+    });
+    expect(await readTables(pool, second.scope)).toEqual(expectedTables(second.events));
+    expect(await readTables(pool, first.scope)).toEqual(expectedTables(first.events));
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`checkpoint of ${names.rolloutEvents.replace(/\./g, '\\.')}/\\d+ at offset \\d+ reset to 0 \\(it is beyond the end`))]));
+  });
+
+  it('given checkpoints recorded on another Kafka cluster, then it re-reads every partition from its start and records this cluster', async () => {
+    const names = randomTopics();
+    await createTopics(names);
+    const groupId = `it-mat-${randomUUID()}`;
+    const w = newWorkload(8);
+    await publish(names, w.events);
+    const admin = createAdmin(kafkaConnection);
+    await admin.connect();
+    let clusterId: string;
+    try {
+      clusterId = (await admin.describeCluster()).clusterId;
+      // As far as the old cluster's offsets went: inside this topic's range, so only the cluster id tells them apart.
+      for (const topic of [names.rolloutEvents, names.taskDefinitions]) {
+        for (const p of await admin.fetchTopicOffsets(topic)) {
+          await pool.query('insert into consumer_checkpoints (consumer_group, topic, partition, next_offset) values ($1, $2, $3, $4)', [groupId, topic, p.partition, p.high]);
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    await pool.query('insert into consumer_kafka_clusters (consumer_group, kafka_cluster_id) values ($1, $2)', [groupId, 'another-cluster']);
+    const warnings: string[] = [];
+    await running(materializer(names, { groupId, warnings }), async () => {
+      expect(await waitForEvents(pool, w.scope, w.events.length, 60_000)).toBe(w.events.length);
+    });
+    expect(await readTables(pool, w.scope)).toEqual(expectedTables(w.events));
+    expect(warnings.some((m) => m.includes('taken on Kafka cluster another-cluster'))).toBe(true);
+    const recorded = await pool.query('select kafka_cluster_id from consumer_kafka_clusters where consumer_group = $1', [groupId]);
+    expect(recorded.rows).toEqual([{ kafka_cluster_id: clusterId }]);
   });
 
   it('pauses while PostgreSQL is unreachable, commits nothing, and resumes with nothing skipped', async () => {

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import type { MaterializerConfig } from '@rollout-ledger/config';
-import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, createAdmin, type ConsumedRecord, type KafkaAdmin, type KafkaConnectionOptions } from '@rollout-ledger/kafka';
+import { reconcileCheckpoints } from '@rollout-ledger/checkpoints';
+import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, createAdmin, kafkaOffsetReader, type ConsumedRecord, type KafkaAdmin, type KafkaConnectionOptions } from '@rollout-ledger/kafka';
 import type { HealthCheckResult } from '@rollout-ledger/observability';
 import { BatchQueue } from './batch-queue';
 import { LagMonitor } from './lag.monitor';
@@ -122,6 +123,7 @@ export class MaterializerConsumer {
     await this.admin.connect();
     await this.waitForTopics([...s.MATERIALIZER_TOPICS]);
     if (this.state !== 'starting') return; // stopped meanwhile
+    await this.reconcileCheckpoints();
     this.dlq = new DeadLetterPublisher({ ...this.options.kafka, topic: s.MATERIALIZER_DLQ_TOPIC });
     await this.dlq.connect();
     this.consumer = new LedgerConsumer({
@@ -171,6 +173,29 @@ export class MaterializerConsumer {
       if (missing !== reported) this.options.logger.warn(`waiting for topic(s) ${missing} to be created ('rollout-ledger topics ensure' or the ingest app creates them)`);
       reported = missing;
       await sleep(delay);
+    }
+  }
+
+  /**
+   * Before joining the group: checkpoints that cannot belong to this Kafka (a recreated topic,
+   * another cluster) are reset, loudly, instead of silently skipping the new records below them.
+   */
+  private async reconcileCheckpoints(): Promise<void> {
+    const s = this.options.settings;
+    const client = await this.options.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await reconcileCheckpoints((text, values) => client.query(text, [...values]), kafkaOffsetReader(this.admin as KafkaAdmin), s.MATERIALIZER_GROUP_ID, s.MATERIALIZER_TOPICS);
+      await client.query('COMMIT');
+      for (const warning of result.warnings) this.options.logger.warn(warning);
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
     }
   }
 

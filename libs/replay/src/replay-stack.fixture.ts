@@ -134,6 +134,7 @@ export async function withMaterializer<T>(topics: TestTopics, runId: string, fn:
     await pool.query('delete from events where run_id = $1', [runId]);
     await pool.query('delete from rollouts where run_id = $1', [runId]);
     await pool.query('delete from consumer_checkpoints where consumer_group = $1', [groupId]);
+    await pool.query('delete from consumer_kafka_clusters where consumer_group = $1', [groupId]);
     await pool.end();
   }
 }

@@ -333,6 +333,7 @@ async function cleanUp(context: BenchContext, assembler: string, materializer: {
       await db(table).where({ assembler }).delete();
     }
     await db('consumer_checkpoints').whereIn('consumer_group', [assembler, materializer.group]).delete();
+    await db('consumer_kafka_clusters').whereIn('consumer_group', [assembler, materializer.group]).delete();
     // What the shared phase's materializer wrote.
     const rollouts = db('rollouts').whereIn('run_id', materializer.runIds).select('rollout_id');
     await db('turns').whereIn('rollout_id', rollouts).delete();

@@ -275,6 +275,7 @@ async function deleteRuns(pool: Pool, runIds: readonly string[], groups: readonl
   await pool.query('delete from tool_calls where rollout_id in (select rollout_id from rollouts where run_id = any($1))', [runIds]);
   for (const table of ['rewards', 'rollouts', 'events']) await pool.query(`delete from ${table} where run_id = any($1)`, [runIds]);
   await pool.query('delete from consumer_checkpoints where consumer_group = any($1)', [groups]);
+  await pool.query('delete from consumer_kafka_clusters where consumer_group = any($1)', [groups]);
   // Where autovacuum is off (the local stack) the space is reused by the next run only after this.
   await pool.query('vacuum (analyze) turns, tool_calls, rewards, rollouts, events, consumer_checkpoints');
 }
