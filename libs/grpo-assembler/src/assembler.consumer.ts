@@ -82,7 +82,8 @@ export class AssemblerConsumer {
     return this.running && this.lastError === null ? { healthy: true } : { healthy: false, detail: this.lastError ?? 'not running' };
   }
 
-  async start(): Promise<void> {
+  /** `seeks`: partitions to read from an earlier offset than Kafka may have committed (checkpoints reset at the start). */
+  async start(seeks: readonly PartitionOffset[] = []): Promise<void> {
     await this.options.deadLetters?.connect();
     await this.consumer.connect();
     this.writing = this.writeLoop();
@@ -98,6 +99,7 @@ export class AssemblerConsumer {
       };
       await this.queue.push(fetch, context.heartbeat);
     });
+    for (const seek of seeks) this.consumer.seek(seek.topic, seek.partition, seek.offset);
     this.running = true;
   }
 

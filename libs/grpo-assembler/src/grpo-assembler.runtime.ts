@@ -5,7 +5,7 @@ import { knexQuery, reconcileCheckpoints } from '@rollout-ledger/checkpoints';
 import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, LedgerProducer, createAdmin, ensureTopics, kafkaOffsetReader, type KafkaAdmin } from '@rollout-ledger/kafka';
 import { HealthRegistry, MetricsRegistry } from '@rollout-ledger/observability';
 import { AssemblerConsumer, type StepTiming } from './assembler.consumer';
-import { AssemblerEngine, type StepResult } from './assembler.engine';
+import { AssemblerEngine, type PartitionOffset, type StepResult } from './assembler.engine';
 import type { AssemblerSettings } from './assembler-settings';
 import { BatchAvailability } from './batch-availability';
 import { BatchFileWriter } from './batch-file.writer';
@@ -49,12 +49,13 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     const kafka = { brokers: this.connection.KAFKA_BROKERS, clientId: `${this.connection.KAFKA_CLIENT_ID}-grpo`, logLevel: 'error' as const };
     const admin = createAdmin(kafka);
     await admin.connect();
+    let resets: PartitionOffset[];
     try {
       await ensureTopics(admin, {
         partitions: this.connection.ROLLOUT_EVENTS_PARTITIONS,
         names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic, ...(this.settings.dlqTopic === null ? {} : { rolloutEventsDlq: this.settings.dlqTopic }) },
       });
-      await this.reconcileCheckpoints(admin);
+      resets = await this.reconcileCheckpoints(admin);
     } finally {
       await admin.disconnect();
     }
@@ -83,7 +84,8 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
       },
       { queueRecords: this.settings.queueRecords, deadLetters: dlqTopic === null ? null : new DeadLetterPublisher({ ...kafka, topic: dlqTopic }) },
     );
-    await this.consumer.start();
+    // Kafka may still hold a committed offset past a reset checkpoint: read from the reset one.
+    await this.consumer.start(resets);
     this.health.register(`grpo-assembler:${this.settings.name}`, () => this.consumer?.health ?? { healthy: false, detail: 'stopped' });
     this.sweeper = new SweepScheduler(this.engine, this.settings.sweepIntervalMs, onStep);
     this.sweeper.start();
@@ -95,12 +97,13 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
    * another cluster) are reset, loudly, instead of silently skipping the new records below them.
    * Under the assembler's step lock, like every step that moves a checkpoint.
    */
-  private async reconcileCheckpoints(admin: KafkaAdmin): Promise<void> {
-    const warnings = await this.db.transaction(async (tx) => {
+  private async reconcileCheckpoints(admin: KafkaAdmin): Promise<PartitionOffset[]> {
+    const { plan, warnings } = await this.db.transaction(async (tx) => {
       await startStep(tx, this.settings.name, []);
-      return (await reconcileCheckpoints(knexQuery(tx), kafkaOffsetReader(admin), this.settings.name, [this.settings.topic])).warnings;
+      return reconcileCheckpoints(knexQuery(tx), kafkaOffsetReader(admin), this.settings.name, [this.settings.topic]);
     });
     for (const warning of warnings) this.logger.warn(warning);
+    return plan.resets.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.to.toString() }));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

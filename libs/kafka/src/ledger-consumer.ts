@@ -112,6 +112,11 @@ export class LedgerConsumer {
     await this.consumer.commitOffsets(offsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })));
   }
 
+  /** Reads a partition from `offset` on, from its next fetch once this member is assigned it (call after run()). */
+  seek(topic: string, partition: number, offset: string): void {
+    this.consumer.seek({ topic, partition, offset });
+  }
+
   async disconnect(): Promise<void> {
     await this.consumer.disconnect();
   }

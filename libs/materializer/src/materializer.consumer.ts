@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { MaterializerConfig } from '@rollout-ledger/config';
-import { reconcileCheckpoints } from '@rollout-ledger/checkpoints';
+import { reconcileCheckpoints, type Reconciliation } from '@rollout-ledger/checkpoints';
 import { DeadLetterPublisher, EventSerde, HttpSchemaRegistry, LedgerConsumer, createAdmin, kafkaOffsetReader, type ConsumedRecord, type KafkaAdmin, type KafkaConnectionOptions } from '@rollout-ledger/kafka';
 import type { HealthCheckResult } from '@rollout-ledger/observability';
 import { BatchQueue } from './batch-queue';
@@ -123,7 +123,7 @@ export class MaterializerConsumer {
     await this.admin.connect();
     await this.waitForTopics([...s.MATERIALIZER_TOPICS]);
     if (this.state !== 'starting') return; // stopped meanwhile
-    await this.reconcileCheckpoints();
+    const reconciled = await this.reconcileCheckpoints();
     this.dlq = new DeadLetterPublisher({ ...this.options.kafka, topic: s.MATERIALIZER_DLQ_TOPIC });
     await this.dlq.connect();
     this.consumer = new LedgerConsumer({
@@ -141,6 +141,8 @@ export class MaterializerConsumer {
     if (this.state !== 'starting') return;
     this.writing = this.lanes.map((lane) => this.writeLoop(lane));
     await this.consumer.run((records, context) => this.enqueue(records, context.topic, context.partition, context.heartbeat));
+    // Kafka may still hold a committed offset past a reset checkpoint: read from the reset one (re-reading is always safe).
+    for (const reset of reconciled.plan.resets) this.consumer.seek(reset.topic, reset.partition, reset.to.toString());
     this.lag = new LagMonitor(this.admin, this.options.pool, s.MATERIALIZER_GROUP_ID, s.MATERIALIZER_TOPICS, this.options.metrics.lag, s.MATERIALIZER_LAG_INTERVAL_MS);
     this.lag.start();
     this.state = 'running';
@@ -180,7 +182,7 @@ export class MaterializerConsumer {
    * Before joining the group: checkpoints that cannot belong to this Kafka (a recreated topic,
    * another cluster) are reset, loudly, instead of silently skipping the new records below them.
    */
-  private async reconcileCheckpoints(): Promise<void> {
+  private async reconcileCheckpoints(): Promise<Reconciliation> {
     const s = this.options.settings;
     const client = await this.options.pool.connect();
     let broken: Error | undefined;
@@ -189,6 +191,7 @@ export class MaterializerConsumer {
       const result = await reconcileCheckpoints((text, values) => client.query(text, [...values]), kafkaOffsetReader(this.admin as KafkaAdmin), s.MATERIALIZER_GROUP_ID, s.MATERIALIZER_TOPICS);
       await client.query('COMMIT');
       for (const warning of result.warnings) this.options.logger.warn(warning);
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => {
         broken = rollbackError;
