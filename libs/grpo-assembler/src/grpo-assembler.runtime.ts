@@ -55,7 +55,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
         partitions: this.connection.ROLLOUT_EVENTS_PARTITIONS,
         names: { rolloutEvents: this.settings.topic, grpoBatches: this.settings.batchesTopic, ...(this.settings.dlqTopic === null ? {} : { rolloutEventsDlq: this.settings.dlqTopic }) },
       });
-      resets = await this.reconcileCheckpoints(admin);
+      resets = await this.resetStaleCheckpoints(admin);
     } finally {
       await admin.disconnect();
     }
@@ -97,7 +97,7 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
    * another cluster) are reset, loudly, instead of silently skipping the new records below them.
    * Under the assembler's step lock, like every step that moves a checkpoint.
    */
-  private async reconcileCheckpoints(admin: KafkaAdmin): Promise<PartitionOffset[]> {
+  private async resetStaleCheckpoints(admin: KafkaAdmin): Promise<PartitionOffset[]> {
     const { plan, warnings } = await this.db.transaction(async (tx) => {
       await startStep(tx, this.settings.name, []);
       return reconcileCheckpoints(knexQuery(tx), kafkaOffsetReader(admin), this.settings.name, [this.settings.topic]);

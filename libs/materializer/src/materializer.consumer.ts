@@ -123,7 +123,7 @@ export class MaterializerConsumer {
     await this.admin.connect();
     await this.waitForTopics([...s.MATERIALIZER_TOPICS]);
     if (this.state !== 'starting') return; // stopped meanwhile
-    const reconciled = await this.reconcileCheckpoints();
+    const reconciled = await this.resetStaleCheckpoints();
     this.dlq = new DeadLetterPublisher({ ...this.options.kafka, topic: s.MATERIALIZER_DLQ_TOPIC });
     await this.dlq.connect();
     this.consumer = new LedgerConsumer({
@@ -182,7 +182,7 @@ export class MaterializerConsumer {
    * Before joining the group: checkpoints that cannot belong to this Kafka (a recreated topic,
    * another cluster) are reset, loudly, instead of silently skipping the new records below them.
    */
-  private async reconcileCheckpoints(): Promise<Reconciliation> {
+  private async resetStaleCheckpoints(): Promise<Reconciliation> {
     const s = this.options.settings;
     const client = await this.options.pool.connect();
     let broken: Error | undefined;
