@@ -31,4 +31,13 @@ describe('ledger configuration', () => {
     expect(() => loadHttpConfig({ API_KEYS: 'worker-key-1:write' })).toThrow(/unknown scope "write"/);
     expect(() => loadHttpConfig({ API_KEYS: 'short:read' })).toThrow(/shorter than 8/);
   });
+
+  it('caps heap growth at 100 % by default, takes 0 for V8 heuristics and refuses values outside 0–300', () => {
+    expect(loadHttpConfig({}).HEAP_GROWTH_PERCENT).toBe(100);
+    expect(loadHttpConfig({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
+    expect(loadHttpConfig({ HEAP_GROWTH_PERCENT: '35' }).HEAP_GROWTH_PERCENT).toBe(35);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '400' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT/);
+  });
 });

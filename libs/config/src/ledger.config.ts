@@ -56,6 +56,11 @@ export const httpSpec = {
     parse: (raw: string) => parseApiKeys(raw),
   },
   INGEST_MAX_BODY_BYTES: env.int('largest request body POST /v1/events accepts', 10 * 1024 * 1024, { min: 1024 }),
+  HEAP_GROWTH_PERCENT: env.int(
+    'how far V8 lets the heap of a served process grow past its live data before the next full GC, in % (0 = V8 heuristics, which let it grow up to 4× while a backlog streams through); lower keeps RSS down at the cost of more GC',
+    100,
+    { min: 0, max: 300 },
+  ),
 };
 
 export const stackSpec = {
@@ -78,7 +83,7 @@ export function loadConnectionConfig(source: NodeJS.ProcessEnv = process.env): C
 }
 
 export function loadHttpConfig(source: NodeJS.ProcessEnv = process.env): HttpConfig {
-  return parseEnv(httpSpec, source, 'HTTP configuration');
+  return parseEnv(httpSpec, source, 'server configuration');
 }
 
 export function loadStackConfig(source: NodeJS.ProcessEnv = process.env): StackConfig {
