@@ -9,6 +9,7 @@ import { LedgerProducer, createAdmin, ensureTopics, type PreparedEvents } from '
 import { createDatabase } from '@rollout-ledger/persistence';
 import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
+import { histogramDelta, histogramMean, readHistogram, shareAbove, type HistogramSnapshot } from '../prometheus-histogram';
 import { GRPO_STREAM_SHAPE, GrpoStream } from './grpo-stream.generator';
 
 const KEY = 'bench-grpo-trainer-key';
@@ -168,6 +169,21 @@ interface PhaseStats {
   drainMs: number;
   /** Last publish of the phase → the materializer's checkpoints at the end of the topic (shared phase only). */
   materializerDrainMs?: number;
+  /** The assembler's own step and fetch-queue histograms over the phase: where the latency goes. */
+  steps: StepHistograms;
+}
+
+interface StepHistograms {
+  readonly step: HistogramSnapshot;
+  readonly fetchWait: HistogramSnapshot;
+}
+
+/** The assembler's step and fetch-wait histograms, as its /metrics shows them now. */
+async function stepHistograms(url: string): Promise<StepHistograms> {
+  const response = await fetch(`${url}/metrics`);
+  if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
+  const text = await response.text();
+  return { step: readHistogram(text, 'rollout_ledger_grpo_step_seconds'), fetchWait: readHistogram(text, 'rollout_ledger_grpo_fetch_wait_seconds') };
 }
 
 /** Waits until the materializer committed every record of the topic to Postgres; ms after the last publish. */
@@ -252,6 +268,7 @@ export const grpoScenario: BenchScenario = {
         }
         // Groups past the last full batch of the phase stay ready, waiting for more: not measured.
         const done: string[] = [];
+        const stepsBefore = await stepHistograms(url);
         const started = performance.now();
         let events = 0;
         let chunks = 0;
@@ -278,12 +295,14 @@ export const grpoScenario: BenchScenario = {
         const deadline = performance.now() + 120_000;
         while (phaseLeased().length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
         const last = Math.max(...phaseLeased().map((l) => l.at));
+        const stepsAfter = await stepHistograms(url);
+        const steps = { step: histogramDelta(stepsBefore.step, stepsAfter.step), fetchWait: histogramDelta(stepsBefore.fetchWait, stepsAfter.fetchWait) };
         const materializerDrainMs = materializer === null ? undefined : await materializerCaughtUp(context, admin, names.rolloutEvents, materializerGroup, lastPublish);
         if (materializer !== null) {
           await stopServe(materializer);
           materializer = null;
         }
-        stats.set(phase.name, { events, seconds, drainMs: last - lastPublish, materializerDrainMs });
+        stats.set(phase.name, { events, seconds, drainMs: last - lastPublish, materializerDrainMs, steps });
         context.progress(`grpo ${phase.name}: ${Math.round(events / seconds)} events/s offered, ${phaseLeased().length}/${expected} batches leased`);
       }
       trainerStopped = true;
@@ -312,6 +331,18 @@ export const grpoScenario: BenchScenario = {
         { name: `grpo.${phase.name}.reward_to_leasable_p99`, value: percentile(latencies, 0.99), unit: 'ms', note: `${note}; goal ≤ 100 ms` },
         { name: `grpo.${phase.name}.reward_to_leasable_max`, value: Number(Math.max(...latencies).toFixed(2)), unit: 'ms', note },
         { name: `grpo.${phase.name}.drain_after_last_publish`, value: Math.round(s.drainMs), unit: 'ms', note: 'last publish of the phase → its last batch leased (a growing backlog shows here)' },
+        {
+          name: `grpo.${phase.name}.step_mean`,
+          value: Number((histogramMean(s.steps.step) * 1000).toFixed(1)),
+          unit: 'ms',
+          note: `the assembler's own rollout_ledger_grpo_step_seconds over the phase: ${s.steps.step.count} steps (fold, decide, batch, checkpoint, commit), ${(shareAbove(s.steps.step, 0.05) * 100).toFixed(1)} % over 50 ms, ${(shareAbove(s.steps.step, 0.1) * 100).toFixed(1)} % over 100 ms`,
+        },
+        {
+          name: `grpo.${phase.name}.fetch_wait_mean`,
+          value: Number((histogramMean(s.steps.fetchWait) * 1000).toFixed(1)),
+          unit: 'ms',
+          note: `rollout_ledger_grpo_fetch_wait_seconds: how long a step's oldest Kafka fetch queued behind the step before it; ${(shareAbove(s.steps.fetchWait, 0.1) * 100).toFixed(1)} % over 100 ms. The rest of reward → leasable is Kafka (publish → fetch) and the lease's wake-up`,
+        },
       );
       if (s.materializerDrainMs !== undefined) {
         figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: 'last publish of the phase → every event of it committed by the materializer (a materializer falling behind shows here)' });
