@@ -23,6 +23,13 @@ const CHUNK_INTERVAL_MS = 50;
  */
 const TRAINER_WAIT_S = 5;
 const TRAINER_POLL_MS = Number(process.env.BENCH_GRPO_TRAINER_POLL_MS ?? 0);
+/**
+ * Trainers leasing concurrently (BENCH_GRPO_TRAINERS, default 1), as a GPU cluster's nodes do.
+ * When the assembler's host is saturated, one trainer's lease-and-ack round trips slow down until
+ * batches wait leasable but not yet asked for; with several, one is usually waiting when a batch
+ * becomes leasable (every waiter wakes at each batch, so they add lease queries).
+ */
+const TRAINERS = Number(process.env.BENCH_GRPO_TRAINERS ?? 1);
 
 interface Phase {
   readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'full';
@@ -51,17 +58,18 @@ const PHASES = (quick: boolean): readonly Phase[] => [
  * The trainer, on its own thread: on the benchmark's main thread, encoding and publishing the
  * stream delayed requests and their timestamps by hundreds of milliseconds under full load, which
  * measured the benchmark, not the assembler. Long-polls the lease (or polls every pollMs when set);
- * posts each lease (group ids, and the wall-clock time its response arrived) to the main thread;
- * acks it; stops on 'stop' and posts 'done'.
+ * acks each lease, then posts it (group ids, the wall-clock time the lease response arrived, how
+ * long the ack took: the served process's responsiveness) to the main thread; stops on 'stop' and
+ * posts 'done'.
  */
 const TRAINER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { url, key, pollMs, waitS } = workerData;
+const { url, key, pollMs, waitS, trainerId } = workerData;
 const headers = { authorization: 'Bearer ' + key, 'content-type': 'application/json' };
 let polling = true;
 parentPort.on('message', (message) => { if (message === 'stop') polling = false; });
 (async () => {
-  const request = JSON.stringify({ trainer_id: 'bench-trainer', lease_timeout_s: 600, wait_s: pollMs > 0 ? 0 : waitS });
+  const request = JSON.stringify({ trainer_id: trainerId, lease_timeout_s: 600, wait_s: pollMs > 0 ? 0 : waitS });
   while (polling) {
     const response = await fetch(url + '/v1/batches/lease', { method: 'POST', headers, body: request });
     const at = Date.now();
@@ -71,18 +79,27 @@ parentPort.on('message', (message) => { if (message === 'stop') polling = false;
     }
     if (!response.ok) throw new Error('lease answered ' + response.status + ': ' + (await response.text()));
     const lease = await response.json();
-    parentPort.postMessage({ groupIds: lease.group_ids, at });
+    const acking = performance.now();
     await fetch(url + '/v1/batches/' + encodeURIComponent(lease.batch_id) + '/ack', { method: 'POST', headers, body: JSON.stringify({ lease_id: lease.lease_id }) });
+    parentPort.postMessage({ groupIds: lease.group_ids, at, ackMs: performance.now() - acking });
   }
   parentPort.postMessage('done');
 })();
 `;
 
-function startTrainer(url: string, onLease: (lease: { groupIds: readonly string[]; at: number }) => void): { stop: () => Promise<void> } {
-  const worker = new Worker(TRAINER_SOURCE, { eval: true, workerData: { url, key: KEY, pollMs: TRAINER_POLL_MS, waitS: TRAINER_WAIT_S } });
+interface Lease {
+  readonly groupIds: readonly string[];
+  /** Wall-clock ms when the lease response arrived. */
+  readonly at: number;
+  /** How long POST /v1/batches/:id/ack took: a lease request waits as long for the same busy process. */
+  readonly ackMs: number;
+}
+
+function startTrainer(url: string, trainerId: string, onLease: (lease: Lease) => void): { stop: () => Promise<void> } {
+  const worker = new Worker(TRAINER_SOURCE, { eval: true, workerData: { url, key: KEY, pollMs: TRAINER_POLL_MS, waitS: TRAINER_WAIT_S, trainerId } });
   let failure: Error | null = null;
   const done = new Promise<void>((resolve) => {
-    worker.on('message', (message: 'done' | { groupIds: string[]; at: number }) => (message === 'done' ? resolve() : onLease(message)));
+    worker.on('message', (message: 'done' | Lease) => (message === 'done' ? resolve() : onLease(message)));
     worker.once('error', (error) => {
       failure = error;
       resolve();
@@ -205,7 +222,7 @@ async function materializerCaughtUp(context: BenchContext, admin: ReturnType<typ
 
 /**
  * Latency from the last reward of a batch's groups (the moment Kafka acknowledged it) to the batch
- * being leasable, as seen by a trainer long-polling POST /v1/batches/lease (wait_s), while a
+ * being leasable, as seen by the first of TRAINERS trainers long-polling POST /v1/batches/lease (wait_s), while a
  * MUA-RL-shaped stream flows in: 32 groups in flight, 8 rollouts each, 12 turns with tool calls
  * and 64 token ids on assistant turns, 32-group batches. One assembler through the phases of
  * PHASES, each stream encoded before its phase (encodeAhead), after an unmeasured warm-up.
@@ -249,10 +266,12 @@ export const grpoScenario: BenchScenario = {
     const phaseOf = new Map<string, Phase['name']>();
     // Latencies are computed at the end: a batch can become leasable before publish() has returned.
     // Times are wall-clock (Date.now()) because the trainer takes them on another thread.
-    const leased: { groupIds: readonly string[]; at: number }[] = [];
+    const leased: Lease[] = [];
     const stats = new Map<Phase['name'], PhaseStats>();
     let lastPublish = Date.now();
-    const trainer = startTrainer(url, (lease) => leased.push(lease));
+    if (!(Number.isInteger(TRAINERS) && TRAINERS >= 1)) throw new Error(`BENCH_GRPO_TRAINERS must be an integer ≥ 1, got ${process.env.BENCH_GRPO_TRAINERS}`);
+    const trainers = Array.from({ length: TRAINERS }, (_, i) => startTrainer(url, `bench-trainer-${i + 1}`, (lease) => leased.push(lease)));
+    const trainer = { stop: async () => void (await Promise.all(trainers.map((t) => t.stop()))) };
     let trainerStopped = false;
     let materializer: ChildProcess | null = null;
     const materializerGroup = `${tag}-materializer`;
@@ -315,12 +334,12 @@ export const grpoScenario: BenchScenario = {
       const materializedRuns = PHASES(context.quick).filter((p) => p.withMaterializer === true).map((p) => streamRunId(context, p));
       await cleanUp(context, tag, { group: materializerGroup, runIds: materializedRuns }, admin, Object.values(names), outputDir);
     }
-    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINER_POLL_MS > 0 ? `trainer polls every ~${TRAINER_POLL_MS} ms` : 'trainer long-polls the lease (wait_s)'} on its own thread; assembler in its own process`;
+    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINERS} trainer(s) ${TRAINER_POLL_MS > 0 ? `polling every ~${TRAINER_POLL_MS} ms` : 'long-polling the lease (wait_s)'}, each on its own thread; assembler in its own process`;
     const figures: BenchFigure[] = [];
     for (const phase of PHASES(context.quick).filter((p) => p.reported)) {
       const s = stats.get(phase.name) as PhaseStats;
-      const latencies = leased
-        .filter((l) => phaseOf.get(l.groupIds[0] as string) === phase.name)
+      const phaseLeases = leased.filter((l) => phaseOf.get(l.groupIds[0] as string) === phase.name);
+      const latencies = phaseLeases
         .map((l) => l.at - Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN)))
         .filter(Number.isFinite);
       const rate = Math.round(s.events / s.seconds);
@@ -331,6 +350,12 @@ export const grpoScenario: BenchScenario = {
         { name: `grpo.${phase.name}.reward_to_leasable_p99`, value: percentile(latencies, 0.99), unit: 'ms', note: `${note}; goal ≤ 100 ms` },
         { name: `grpo.${phase.name}.reward_to_leasable_max`, value: Number(Math.max(...latencies).toFixed(2)), unit: 'ms', note },
         { name: `grpo.${phase.name}.drain_after_last_publish`, value: Math.round(s.drainMs), unit: 'ms', note: 'last publish of the phase → its last batch leased (a growing backlog shows here)' },
+        {
+          name: `grpo.${phase.name}.ack_p99`,
+          value: percentile(phaseLeases.map((l) => l.ackMs), 0.99),
+          unit: 'ms',
+          note: `POST /v1/batches/:id/ack round trip (p50 ${percentile(phaseLeases.map((l) => l.ackMs), 0.5)} ms): how long the assembler's busy event loop keeps a trainer's request waiting`,
+        },
         {
           name: `grpo.${phase.name}.step_mean`,
           value: Number((histogramMean(s.steps.step) * 1000).toFixed(1)),
