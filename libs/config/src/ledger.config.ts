@@ -57,7 +57,7 @@ export const httpSpec = {
   },
   INGEST_MAX_BODY_BYTES: env.int('largest request body POST /v1/events accepts', 10 * 1024 * 1024, { min: 1024 }),
   HEAP_GROWTH_PERCENT: env.int(
-    'how far V8 lets the heap of a served process grow past its live data before the next full GC, in % (0 = V8 heuristics, which let it grow up to 4× while a backlog streams through); lower keeps RSS down at the cost of more GC',
+    'how far V8 lets the heap of a served process grow past its live data before the next full GC, in % (0 = the V8 heuristics); lower keeps RSS down at the cost of more GC',
     100,
     { min: 0, max: 300 },
   ),

@@ -47,10 +47,11 @@ export async function startHttpApp(root: Type<unknown> | DynamicModule, http: Ht
 }
 
 /**
- * Caps how far V8 grows the heap past the live data at each full GC (`--heap-growing-percent`).
- * A consumer draining a backlog allocates fast and keeps little, so V8's own heuristics let the
- * heap (and RSS) double before collecting; a cap keeps it near the live set. 0 leaves V8 alone.
+ * Caps how far V8 grows the heap past the live data at each full GC (`--heap-growing-percent`):
+ * the next collection comes at (1 + percent/100) × what the last one kept. A consumer draining a
+ * backlog allocates fast and keeps little, and V8's own sizing let its RSS grow 30–40 MB further
+ * (BENCHMARKS.md). 0 leaves V8 alone.
  */
-export function applyHeapGrowth(percent: number): void {
+function applyHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${Math.round(percent)}`);
 }

@@ -222,8 +222,8 @@ async function materializerCaughtUp(context: BenchContext, admin: ReturnType<typ
 
 /**
  * Latency from the last reward of a batch's groups (the moment Kafka acknowledged it) to the batch
- * being leasable, as seen by the first of TRAINERS trainers long-polling POST /v1/batches/lease (wait_s), while a
- * MUA-RL-shaped stream flows in: 32 groups in flight, 8 rollouts each, 12 turns with tool calls
+ * being leasable, as seen by the first of TRAINERS trainers long-polling POST /v1/batches/lease
+ * (wait_s), while a MUA-RL-shaped stream flows in: 32 groups in flight, 8 rollouts each, 12 turns with tool calls
  * and 64 token ids on assistant turns, 32-group batches. One assembler through the phases of
  * PHASES, each stream encoded before its phase (encodeAhead), after an unmeasured warm-up.
  */
@@ -342,6 +342,7 @@ export const grpoScenario: BenchScenario = {
       const latencies = phaseLeases
         .map((l) => l.at - Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN)))
         .filter(Number.isFinite);
+      const acks = phaseLeases.map((l) => l.ackMs);
       const rate = Math.round(s.events / s.seconds);
       const note = `${phase.name} load: ${latencies.length} batches, ${s.events} events in ${s.seconds.toFixed(1)} s = ${rate} events/s offered (target ${phase.targetEventsPerS}); ${shape}`;
       figures.push(
@@ -352,9 +353,9 @@ export const grpoScenario: BenchScenario = {
         { name: `grpo.${phase.name}.drain_after_last_publish`, value: Math.round(s.drainMs), unit: 'ms', note: 'last publish of the phase → its last batch leased (a growing backlog shows here)' },
         {
           name: `grpo.${phase.name}.ack_p99`,
-          value: percentile(phaseLeases.map((l) => l.ackMs), 0.99),
+          value: percentile(acks, 0.99),
           unit: 'ms',
-          note: `POST /v1/batches/:id/ack round trip (p50 ${percentile(phaseLeases.map((l) => l.ackMs), 0.5)} ms): how long the assembler's busy event loop keeps a trainer's request waiting`,
+          note: `POST /v1/batches/:id/ack round trip (p50 ${percentile(acks, 0.5)} ms): how long the assembler's busy event loop keeps a trainer's request waiting`,
         },
         {
           name: `grpo.${phase.name}.step_mean`,
