@@ -1,4 +1,4 @@
-import { histogramDelta, histogramMean, readHistogram, shareAbove } from './prometheus-histogram';
+import { histogramDelta, histogramMean, readHistogram, readValue, shareAbove } from './prometheus-histogram';
 
 const exposition = (a: [number, number, number, number], sum: number) => `# HELP rollout_ledger_grpo_step_seconds one step
 # TYPE rollout_ledger_grpo_step_seconds histogram
@@ -50,5 +50,17 @@ describe('Prometheus histogram snapshots', () => {
   it('refuses a bound that is not one of the buckets', () => {
     const h = readHistogram(exposition([2, 5, 8, 4], 1.5), 'rollout_ledger_grpo_step_seconds');
     expect(() => shareAbove(h, 0.2)).toThrow(/no bucket le="0.2" \(it has 0.05, 0.1, Infinity\)/);
+  });
+
+  it('reads a counter summed over its label sets, not a metric whose name it only prefixes, and 0 when it is absent', () => {
+    const text = `# TYPE rollout_ledger_process_process_cpu_seconds_total counter
+rollout_ledger_process_process_cpu_seconds_total 12.5
+rollout_ledger_process_process_cpu_user_seconds_total 10
+rollout_ledger_grpo_batches_total{assembler="a"} 3
+rollout_ledger_grpo_batches_total{assembler="b"} 4
+`;
+    expect(readValue(text, 'rollout_ledger_process_process_cpu_seconds_total')).toBe(12.5);
+    expect(readValue(text, 'rollout_ledger_grpo_batches_total')).toBe(7);
+    expect(readValue(text, 'rollout_ledger_missing_total')).toBe(0);
   });
 });

@@ -35,6 +35,18 @@ export function readHistogram(exposition: string, name: string): HistogramSnapsh
   return { count, sum, buckets };
 }
 
+/** A counter or gauge of the exposition, summed over its label sets; 0 when it is not there. */
+export function readValue(exposition: string, name: string): number {
+  let total = 0;
+  for (const line of exposition.split('\n')) {
+    const match = SAMPLE.exec(line);
+    if (match === null || match[1] !== name) continue;
+    const value = Number(match[3]);
+    if (Number.isFinite(value)) total += value;
+  }
+  return total;
+}
+
 /** What was observed between two snapshots of the same histogram. */
 export function histogramDelta(before: HistogramSnapshot, after: HistogramSnapshot): HistogramSnapshot {
   const buckets = new Map<number, number>();

@@ -9,7 +9,7 @@ import { LedgerProducer, createAdmin, ensureTopics, type PreparedEvents } from '
 import { createDatabase } from '@rollout-ledger/persistence';
 import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
-import { histogramDelta, histogramMean, readHistogram, shareAbove, type HistogramSnapshot } from '../prometheus-histogram';
+import { histogramDelta, histogramMean, readHistogram, readValue, shareAbove, type HistogramSnapshot } from '../prometheus-histogram';
 import { GRPO_STREAM_SHAPE, GrpoStream } from './grpo-stream.generator';
 
 const KEY = 'bench-grpo-trainer-key';
@@ -193,14 +193,20 @@ interface PhaseStats {
 interface StepHistograms {
   readonly step: HistogramSnapshot;
   readonly fetchWait: HistogramSnapshot;
+  /** The process's CPU seconds so far, every thread (main, Parquet encoder, libuv). */
+  readonly cpuSeconds: number;
 }
 
-/** The assembler's step and fetch-wait histograms, as its /metrics shows them now. */
+/** The assembler's step and fetch-wait histograms and its CPU time, as its /metrics shows them now. */
 async function stepHistograms(url: string): Promise<StepHistograms> {
   const response = await fetch(`${url}/metrics`);
   if (!response.ok) throw new Error(`GET /metrics answered ${response.status}`);
   const text = await response.text();
-  return { step: readHistogram(text, 'rollout_ledger_grpo_step_seconds'), fetchWait: readHistogram(text, 'rollout_ledger_grpo_fetch_wait_seconds') };
+  return {
+    step: readHistogram(text, 'rollout_ledger_grpo_step_seconds'),
+    fetchWait: readHistogram(text, 'rollout_ledger_grpo_fetch_wait_seconds'),
+    cpuSeconds: readValue(text, 'rollout_ledger_process_process_cpu_seconds_total'),
+  };
 }
 
 /** Waits until the materializer committed every record of the topic to Postgres; ms after the last publish. */
@@ -315,7 +321,7 @@ export const grpoScenario: BenchScenario = {
         while (phaseLeased().length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
         const last = Math.max(...phaseLeased().map((l) => l.at));
         const stepsAfter = await stepHistograms(url);
-        const steps = { step: histogramDelta(stepsBefore.step, stepsAfter.step), fetchWait: histogramDelta(stepsBefore.fetchWait, stepsAfter.fetchWait) };
+        const steps = { step: histogramDelta(stepsBefore.step, stepsAfter.step), fetchWait: histogramDelta(stepsBefore.fetchWait, stepsAfter.fetchWait), cpuSeconds: stepsAfter.cpuSeconds - stepsBefore.cpuSeconds };
         const materializerDrainMs = materializer === null ? undefined : await materializerCaughtUp(context, admin, names.rolloutEvents, materializerGroup, lastPublish);
         if (materializer !== null) {
           await stopServe(materializer);
@@ -370,6 +376,14 @@ export const grpoScenario: BenchScenario = {
           note: `rollout_ledger_grpo_fetch_wait_seconds: how long a step's oldest Kafka fetch queued behind the step before it; ${(shareAbove(s.steps.fetchWait, 0.1) * 100).toFixed(1)} % over 100 ms. The rest of reward → leasable is Kafka (publish → fetch) and the lease's wake-up`,
         },
       );
+      if (s.steps.cpuSeconds > 0) {
+        figures.push({
+          name: `grpo.${phase.name}.assembler_cpu_ms_per_1k_events`,
+          value: Number(((s.steps.cpuSeconds * 1e6) / s.events).toFixed(1)),
+          unit: 'CPU-ms',
+          note: `the assembler process's CPU time (all its threads, from its process_cpu_seconds_total) from the phase's start until its last batch was leased, per 1,000 events offered: ${s.steps.cpuSeconds.toFixed(1)} CPU-s in all`,
+        });
+      }
       if (s.materializerDrainMs !== undefined) {
         figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: 'last publish of the phase → every event of it committed by the materializer (a materializer falling behind shows here)' });
       }
