@@ -15,6 +15,7 @@ import {
 import { groupConfigFor, type AssemblerSettings } from './assembler-settings';
 import { batchEventIdOf, batchIdOf } from './batch-identity';
 import type { BatchFileWriter } from './batch-file.writer';
+import type { PayloadRow } from './batch-payload';
 import { insertBatch, nextSequence } from './batch.repository';
 import { startStep, type CheckpointWrite } from './checkpoint.repository';
 import type { Clock } from './clock';
@@ -90,6 +91,8 @@ interface Step {
   readonly persisted: Set<string>;
   /** Groups that became ready in this step: their payload rows are rendered once it commits. */
   readonly readied: ReadyGroup[];
+  /** Batches this step wrote, with their rendered rows: kept for their Parquet once it commits. */
+  readonly created: { readonly batchId: string; readonly rows: readonly PayloadRow[] }[];
 }
 
 interface Located {
@@ -193,6 +196,7 @@ export class AssemblerEngine {
   }
 
   private settle(step: Step): void {
+    for (const { batchId, rows } of step.created) this.files.keepRows(batchId, rows);
     this.buffer.markPersisted(step.persisted);
     this.buffer.drop(step.settled);
     const waiting = step.readied.filter((group) => !step.settled.has(group.group_id));
@@ -236,6 +240,7 @@ export class AssemblerEngine {
       settled: new Set(),
       persisted: new Set(),
       readied: [],
+      created: [],
     };
   }
 
@@ -398,7 +403,7 @@ export class AssemblerEngine {
     const sequence = await nextSequence(step.tx, name, runId);
     const batchId = batchIdOf(name, runId, sequence, batch.group_ids);
     const rendered = batch.groups.flatMap((group) => this.renderedOf(group).members);
-    const members = rendered.map((r) => r.member);
+    const members = rendered.map((r) => r.row);
     const files = this.files.pathsOf(runId, sequence, batchId);
     const rewardEventIds = new Map(batch.groups.flatMap((g) => g.members.map((m) => [m.rollout_id, m.reward_event_id] as const)));
     // The JSONL is written while Postgres takes the rows: both are done before the commit that
@@ -426,6 +431,7 @@ export class AssemblerEngine {
       }),
     ]);
     for (const groupId of batch.group_ids) step.settled.add(groupId);
+    step.created.push({ batchId, rows: members });
     this.logger.debug(`batch ${batchId} (run ${runId} #${sequence}): ${batch.group_ids.length} groups, ${members.length} rollouts`);
     return batchId;
   }

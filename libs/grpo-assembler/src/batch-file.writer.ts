@@ -1,8 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { atomicWriteChunksSync } from './atomic-write';
-import { jsonlChunks, payloadFileNames } from './batch-payload';
+import { jsonlChunks, payloadFileNames, type PayloadRow } from './batch-payload';
 import { ParquetEncoder } from './parquet-encoder';
+
+/** Batches whose rendered rows are kept for their Parquet: the relay normally takes each within milliseconds. */
+const MAX_KEPT = 8;
 
 export interface PayloadPaths {
   /** Absolute paths. */
@@ -19,11 +22,16 @@ export interface PayloadPaths {
  * the Parquet is derived from that JSONL afterwards by the outbox relay, because encoding it costs
  * tens of milliseconds per batch that would otherwise sit between the last reward and the lease
  * — and on a thread of its own (ParquetEncoder), so that it does not hold the lease requests either.
+ * The rows rendered for the JSONL of a committed batch are kept for that (`keepRows`), so the
+ * encoder does not parse the JSONL back and stringify its nested fields again; a batch whose rows
+ * are gone (a restart, or more than MAX_KEPT batches waiting) is encoded from its JSONL.
  */
 export class BatchFileWriter {
   private readonly parquet = new ParquetEncoder();
   /** Folders created (or found) already by this writer. */
   private readonly folders = new Set<string>();
+  /** Rendered rows of committed batches whose Parquet is not written yet, oldest first. */
+  private readonly kept = new Map<string, readonly PayloadRow[]>();
 
   constructor(private readonly outputDir: string) {}
 
@@ -58,9 +66,20 @@ export class BatchFileWriter {
     });
   }
 
+  /** Keeps the rows of a batch that committed, for its Parquet (ensureParquet). */
+  keepRows(batchId: string, rows: readonly PayloadRow[]): void {
+    this.kept.delete(batchId);
+    this.kept.set(batchId, rows);
+    for (const oldest of this.kept.keys()) {
+      if (this.kept.size <= MAX_KEPT) break;
+      this.kept.delete(oldest);
+    }
+  }
+
   /** Writes the Parquet twin of a JSONL payload unless it exists already (idempotent, crash-safe), off the event loop. */
-  ensureParquet(batchId: string, paths: PayloadPaths): Promise<void> {
-    return this.parquet.encode(batchId, paths);
+  async ensureParquet(batchId: string, paths: PayloadPaths): Promise<void> {
+    await this.parquet.encode(batchId, paths, this.kept.get(batchId) ?? null);
+    this.kept.delete(batchId);
   }
 
   /** Stops the encoding thread (the outbox relay has stopped). */

@@ -1,5 +1,6 @@
 import type { BatchMember } from '@rollout-ledger/grpo';
-import { jsonlChunks, jsonlOf, memberJson, memberLineTail, payloadFileNames, toJsonlPayload, toParquetColumns } from './batch-payload';
+import { jsonlChunks, jsonlOf, memberJson, memberLineTail, payloadFileNames, payloadRowOf, renderMember, rowsOfJsonl, toJsonlPayload } from './batch-payload';
+import { encodeParquetPayload } from './parquet-payload';
 import { requireEsm } from './esm-require';
 
 const members: BatchMember[] = [
@@ -36,12 +37,40 @@ describe('batch payload', () => {
     expect(JSON.parse(lines[1] as string)).not.toHaveProperty('token_ids');
   });
 
-  it('given members, then the Parquet columns round-trip through hyparquet with nested values as JSON and absent token fields as null', async () => {
-    const { parquetWriteBuffer } = requireEsm<typeof import('hyparquet-writer')>('hyparquet-writer');
-    const { parquetReadObjects } = requireEsm<typeof import('hyparquet')>('hyparquet');
-    const rows = await parquetReadObjects({ file: parquetWriteBuffer({ columnData: toParquetColumns('b-1', members) as never }) });
-    expect(rows[0]).toMatchObject({ batch_id: 'b-1', rollout_id: 'r-0', policy_version: 7n, attempt: 0, advantage: 0.866, token_ids: [1, 2], loss_mask: [0, 1], messages: [{ role: 'user', content: 'hi' }] });
-    expect(rows[1]).toMatchObject({ rollout_id: 'r-1', token_ids: null, logprobs: null, loss_mask: null, tools: [] });
+  it('given members, then each is rendered once into its exact JSON and the JSON text of its nested fields', () => {
+    const odd: BatchMember = { ...members[0]!, messages: [{ role: 'user', content: 'qu"ote \\ é 😀 \u2028' }], reward: -0, advantage: 1e21 };
+    for (const member of [...members, odd]) {
+      const { row, json } = renderMember(member);
+      expect(json).toBe(memberJson(member));
+      expect(row.nested.messages).toBe(JSON.stringify(member.messages));
+      expect(row).toMatchObject({ rollout_id: member.rollout_id, policy_version: member.policy_version, attempt: member.attempt, advantage: member.advantage });
+    }
+    expect(renderMember(members[1]!).row.nested).toEqual({ messages: '[]', tools: '[]', token_ids: null, logprobs: null, loss_mask: null });
+    // Read back from the JSONL (after a restart), the rows are the same.
+    expect(rowsOfJsonl(toJsonlPayload('b-1', [...members, odd]))).toEqual([...members, odd].map(payloadRowOf));
+  });
+
+  it('given members, then the Parquet has typed scalars and the nested values as JSON text under the JSON logical type, absent token fields null', async () => {
+    const { parquetReadObjects, parquetMetadata } = requireEsm<typeof import('hyparquet')>('hyparquet');
+    const file = encodeParquetPayload('b-1', members.map(payloadRowOf));
+    const rows = await parquetReadObjects({ file: file.buffer as ArrayBuffer });
+    expect(rows[0]).toMatchObject({ batch_id: 'b-1', rollout_id: 'r-0', policy_version: 7n, attempt: 0, advantage: 0.866 });
+    expect(JSON.parse(rows[0]!.token_ids as string)).toEqual([1, 2]);
+    expect(JSON.parse(rows[0]!.loss_mask as string)).toEqual([0, 1]);
+    expect(JSON.parse(rows[0]!.messages as string)).toEqual([{ role: 'user', content: 'hi' }]);
+    expect(rows[1]).toMatchObject({ rollout_id: 'r-1', token_ids: null, logprobs: null, loss_mask: null, tools: '[]' });
+    const schema = parquetMetadata(file.buffer as ArrayBuffer).schema;
+    const element = (name: string) => schema.find((e) => e.name === name);
+    expect(element('messages')).toMatchObject({ type: 'BYTE_ARRAY', logical_type: { type: 'JSON' }, repetition_type: 'REQUIRED' });
+    expect(element('token_ids')).toMatchObject({ logical_type: { type: 'JSON' }, repetition_type: 'OPTIONAL' });
+    expect(element('rollout_id')).toMatchObject({ type: 'BYTE_ARRAY', converted_type: 'UTF8' });
+    expect(element('policy_version')).toMatchObject({ type: 'INT64' });
+  });
+
+  it('given the rows rendered for the JSONL or the rows read back from it, then the Parquet bytes are the same', () => {
+    const rendered = members.map((m) => renderMember(m).row);
+    const readBack = rowsOfJsonl(toJsonlPayload('b-1', members));
+    expect(Buffer.from(encodeParquetPayload('b-1', readBack)).equals(Buffer.from(encodeParquetPayload('b-1', rendered)))).toBe(true);
   });
 
   it('given a run id with path characters, then file names stay inside one folder per run, ordered by sequence', () => {

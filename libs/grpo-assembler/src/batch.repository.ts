@@ -3,7 +3,8 @@ import type { BatchMember } from '@rollout-ledger/grpo';
 import type { BatchRecord, BatchStatus } from './batch.record';
 
 export interface NewBatch extends Omit<BatchRecord, 'status' | 'lease_id' | 'leased_by' | 'lease_expires_at' | 'delivery_count' | 'published_at' | 'acked_at'> {
-  readonly members: readonly (BatchMember & { readonly reward_event_id: string })[];
+  /** The members' scalars, in batch order (their payload lives in the files). */
+  readonly members: readonly (Pick<BatchMember, 'rollout_id' | 'group_id' | 'task_id' | 'policy_version' | 'attempt' | 'reward' | 'advantage'> & { readonly reward_event_id: string })[];
 }
 
 export interface BatchRow {

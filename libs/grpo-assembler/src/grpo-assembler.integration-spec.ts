@@ -130,6 +130,9 @@ describe('GRPO assembler on the real stack', () => {
         const { parquetReadObjects } = requireEsm<typeof import('hyparquet')>('hyparquet');
         const rows = await parquetReadObjects({ file: new Uint8Array(await readFile(batch.payload_parquet)).buffer });
         expect(rows.map((r) => [r.rollout_id, r.advantage])).toEqual(lines.map((l) => [l.rollout_id, l.advantage]));
+        // The nested columns are the JSONL's values as JSON text (written from the rows rendered for the JSONL).
+        const nested = (value: unknown) => (value === null ? undefined : JSON.parse(value as string));
+        expect(rows.map((r) => [nested(r.messages), nested(r.tools), nested(r.token_ids), nested(r.loss_mask)])).toEqual(lines.map((l) => [l.messages, l.tools, l.token_ids, l.loss_mask]));
         for (const line of lines) {
           expect(line.batch_id).toBe(batch.batch_id);
           expect(line.advantage).toBeCloseTo(expected.get(line.rollout_id) as number, 12);

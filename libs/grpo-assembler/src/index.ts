@@ -4,7 +4,7 @@ export { assemblerSettingsFrom, groupConfigFor, type AssemblerSettings } from '.
 export { AssemblerEngine, type OffsetRecord, type StepResult } from './assembler.engine';
 export { LeaseService, type GrantedLease } from './lease.service';
 export { BatchFileWriter, type PayloadPaths } from './batch-file.writer';
-export { toJsonlPayload, toParquetColumns, payloadFileNames, type PayloadColumn } from './batch-payload';
+export { toJsonlPayload, toParquetPayload, payloadFileNames, type ParquetPayload, type PayloadRow } from './batch-payload';
 export { batchEventIdOf, batchIdOf } from './batch-identity';
 export { isLeasable, leaseProblem, toBatchAssembled, type BatchRecord, type BatchStatus } from './batch.record';
 export { trainerVersionFor, type TrainerVersion } from './trainer-versions';

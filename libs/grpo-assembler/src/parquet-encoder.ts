@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { PayloadRow } from './batch-payload';
 import { writeParquetPayload } from './parquet-payload';
 
 interface Pending {
@@ -23,13 +24,14 @@ export class ParquetEncoder {
   private readonly workerFile = join(__dirname, 'parquet-encoder.worker.js');
   private readonly threaded = __filename.endsWith('.js') && existsSync(this.workerFile);
 
-  encode(batchId: string, paths: { readonly jsonl: string; readonly parquet: string }): Promise<void> {
-    if (!this.threaded) return writeParquetPayload(batchId, paths);
+  /** `rows`: the batch's members as rendered, when this process has them; else they are read back from the JSONL. */
+  encode(batchId: string, paths: { readonly jsonl: string; readonly parquet: string }, rows: readonly PayloadRow[] | null): Promise<void> {
+    if (!this.threaded) return writeParquetPayload(batchId, paths, rows ?? undefined);
     const worker = this.start();
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, batchId, paths: { jsonl: paths.jsonl, parquet: paths.parquet } });
+      worker.postMessage({ id, batchId, paths: { jsonl: paths.jsonl, parquet: paths.parquet }, rows });
     });
   }
 

@@ -1,22 +1,24 @@
 import { readFile } from 'node:fs/promises';
-import type { BatchMember } from '@rollout-ledger/grpo';
 import { atomicWrite, exists } from './atomic-write';
-import { toParquetColumns } from './batch-payload';
+import { rowsOfJsonl, toParquetPayload, type PayloadRow } from './batch-payload';
 import { requireEsm } from './esm-require';
 
 type ParquetWriter = typeof import('hyparquet-writer');
 
 let parquet: ParquetWriter | null = null;
 
-/** Writes the Parquet twin of a batch's JSONL payload unless it exists already (idempotent, crash-safe). */
-export async function writeParquetPayload(batchId: string, paths: { readonly jsonl: string; readonly parquet: string }): Promise<void> {
+/**
+ * Writes the Parquet twin of a batch's JSONL payload unless it exists already (idempotent,
+ * crash-safe). `rows` are the members as rendered for the JSONL; without them (after a restart)
+ * they are read back from the JSONL file, which gives the same rows and so the same bytes.
+ */
+export async function writeParquetPayload(batchId: string, paths: { readonly jsonl: string; readonly parquet: string }, rows?: readonly PayloadRow[]): Promise<void> {
   if (await exists(paths.parquet)) return;
-  const lines = (await readFile(paths.jsonl, 'utf8')).split('\n').filter((line) => line !== '');
-  const members = lines.map((line) => {
-    const { batch_id: _batchId, ...member } = JSON.parse(line) as BatchMember & { batch_id: string };
-    return member;
-  });
+  await atomicWrite(paths.parquet, encodeParquetPayload(batchId, rows ?? rowsOfJsonl(await readFile(paths.jsonl, 'utf8'))));
+}
+
+export function encodeParquetPayload(batchId: string, rows: readonly PayloadRow[]): Uint8Array {
   parquet ??= requireEsm<ParquetWriter>('hyparquet-writer');
-  const buffer = parquet.parquetWriteBuffer({ columnData: toParquetColumns(batchId, members) as never, createdBy: 'rollout-ledger grpo-assembler' });
-  await atomicWrite(paths.parquet, new Uint8Array(buffer));
+  const { schema, columnData } = toParquetPayload(batchId, rows);
+  return new Uint8Array(parquet.parquetWriteBuffer({ schema: schema as never, columnData: columnData as never, createdBy: 'rollout-ledger grpo-assembler' }));
 }

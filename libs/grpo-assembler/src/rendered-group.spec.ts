@@ -1,6 +1,6 @@
 import type { RolloutEvent } from '@rollout-ledger/contracts';
 import { buildBatchMembers, buildGroup, evaluateGroup, type AssembledBatch, type ReadyGroup } from '@rollout-ledger/grpo';
-import { toJsonlPayload } from './batch-payload';
+import { jsonlChunks, payloadRowOf, toJsonlPayload } from './batch-payload';
 import { trajectoriesOf } from './group-trajectories';
 import { renderGroup, renderKey } from './rendered-group';
 
@@ -28,8 +28,8 @@ describe('rendered group', () => {
   it('given a ready group, then its rows and JSONL are those the batch would build from the same events', () => {
     const rendered = renderGroup(ready, events);
     const built = buildBatchMembers({ groups: [ready] } as unknown as AssembledBatch, (id) => trajectoriesOf(events).get(id));
-    expect(rendered.members.map((m) => m.member)).toEqual(built);
-    expect(toJsonlPayload('b', rendered.members.map((m) => m.member))).toBe(toJsonlPayload('b', built));
+    expect(rendered.members.map((m) => m.row)).toEqual(built.map(payloadRowOf));
+    expect(Buffer.concat(jsonlChunks('b', rendered.members.map((m) => m.tail))).toString('utf8')).toBe(toJsonlPayload('b', built));
   });
 
   it('given a decision with another advantage, then its key differs (the cached rows are not reused)', () => {

@@ -1,11 +1,11 @@
 import { ValidationError, type RolloutEvent } from '@rollout-ledger/contracts';
-import { buildBatchMember, type BatchMember, type ReadyGroup } from '@rollout-ledger/grpo';
+import { buildBatchMember, type ReadyGroup } from '@rollout-ledger/grpo';
 import { trajectoriesOf } from './group-trajectories';
-import { memberJson, memberLineTail } from './batch-payload';
+import { memberLineTail, renderMember, type PayloadRow } from './batch-payload';
 
-/** One member of a ready group as its batch payload needs it: the row, and its encoded JSONL line without the batch id. */
+/** One member of a ready group as its batch payload needs it: its Parquet row (scalars for the batch's rows too), and its encoded JSONL line without the batch id. */
 export interface RenderedMember {
-  readonly member: BatchMember;
+  readonly row: PayloadRow;
   /** Its JSONL line after the batch id, encoded (batch-payload memberLineTail). */
   readonly tail: Buffer;
 }
@@ -33,8 +33,8 @@ export function renderGroup(group: ReadyGroup, events: readonly RolloutEvent[]):
     if (trajectory === undefined) {
       throw new ValidationError(`no trajectory for rollout ${scored.rollout_id} of group ${group.group_id}`, [{ path: 'rollout_id', reason: 'trajectory not found' }]);
     }
-    const member = buildBatchMember(trajectory, scored);
-    return { member, tail: memberLineTail(memberJson(member)) };
+    const { row, json } = renderMember(buildBatchMember(trajectory, scored));
+    return { row, tail: memberLineTail(json) };
   });
   return { key: renderKey(group), members };
 }
