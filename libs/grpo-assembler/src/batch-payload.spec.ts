@@ -1,5 +1,5 @@
 import type { BatchMember } from '@rollout-ledger/grpo';
-import { jsonlChunks, jsonlOf, memberJson, memberLineTail, payloadFileNames, payloadRowOf, renderMember, rowsOfJsonl, toJsonlPayload } from './batch-payload';
+import { jsonlChunks, jsonlOf, memberJson, memberLineTail, numbersJson, payloadFileNames, payloadRowOf, renderMember, rowsOfJsonl, toJsonlPayload } from './batch-payload';
 import { encodeParquetPayload } from './parquet-payload';
 import { requireEsm } from './esm-require';
 
@@ -48,6 +48,14 @@ describe('batch payload', () => {
     expect(renderMember(members[1]!).row.nested).toEqual({ messages: '[]', tools: '[]', token_ids: null, logprobs: null, loss_mask: null });
     // Read back from the JSONL (after a restart), the rows are the same.
     expect(rowsOfJsonl(toJsonlPayload('b-1', [...members, odd]))).toEqual([...members, odd].map(payloadRowOf));
+  });
+
+  it('given arrays of numbers, then their JSON text is what JSON.stringify writes, NaN and ±Infinity included', () => {
+    const float32 = Array.from(new Float32Array([-0.1, -2.5e-7, -13.37]));
+    for (const values of [[], [0], [-0, 1e21, 1e-7, 5e-324, -Number.MAX_VALUE, 123456789012], float32, [1, Number.NaN, 2], [Number.POSITIVE_INFINITY], [-Number.POSITIVE_INFINITY, 0.5]]) {
+      expect(numbersJson(values)).toBe(JSON.stringify(values));
+    }
+    expect(numbersJson([1, Number.NaN])).toBe('[1,null]');
   });
 
   it('given members, then the Parquet has typed scalars and the nested values as JSON text under the JSON logical type, absent token fields null', async () => {
