@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -197,6 +198,17 @@ interface StepHistograms {
   readonly cpuSeconds: number;
 }
 
+/** A process's peak resident memory so far (Linux: VmHWM), in MB; null where it cannot be read. */
+function peakRssMb(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+  } catch {
+    return null;
+  }
+}
+
 /** The assembler's step and fetch-wait histograms and its CPU time, as its /metrics shows them now. */
 async function stepHistograms(url: string): Promise<StepHistograms> {
   const response = await fetch(`${url}/metrics`);
@@ -279,6 +291,7 @@ export const grpoScenario: BenchScenario = {
     const trainers = Array.from({ length: TRAINERS }, (_, i) => startTrainer(url, `bench-trainer-${i + 1}`, (lease) => leased.push(lease)));
     const trainer = { stop: async () => void (await Promise.all(trainers.map((t) => t.stop()))) };
     let trainerStopped = false;
+    let assemblerPeakRss: number | null = null;
     let materializer: ChildProcess | null = null;
     const materializerGroup = `${tag}-materializer`;
     try {
@@ -336,6 +349,7 @@ export const grpoScenario: BenchScenario = {
       if (!trainerStopped) await trainer.stop().catch(() => undefined);
       await producer.disconnect();
       if (materializer !== null) await stopServe(materializer);
+      assemblerPeakRss = peakRssMb(child.pid);
       await stopServe(child);
       const materializedRuns = PHASES(context.quick).filter((p) => p.withMaterializer === true).map((p) => streamRunId(context, p));
       await cleanUp(context, tag, { group: materializerGroup, runIds: materializedRuns }, admin, Object.values(names), outputDir);
@@ -387,6 +401,9 @@ export const grpoScenario: BenchScenario = {
       if (s.materializerDrainMs !== undefined) {
         figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: 'last publish of the phase → every event of it committed by the materializer (a materializer falling behind shows here)' });
       }
+    }
+    if (assemblerPeakRss !== null) {
+      figures.push({ name: 'grpo.assembler_peak_rss', value: assemblerPeakRss, unit: 'MB', note: 'the assembler process\'s peak RSS over every phase (VmHWM)' });
     }
     return figures;
   },
