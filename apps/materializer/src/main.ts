@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { defaultHeapGrowthPercent, loadHttpConfig } from '@rollout-ledger/config';
+import { loadHttpConfig } from '@rollout-ledger/config';
 import { startHttpApp } from '@rollout-ledger/http';
 import { MaterializerAppModule } from './materializer-app.module';
 
@@ -7,7 +7,7 @@ import { MaterializerAppModule } from './materializer-app.module';
 async function bootstrap(): Promise<void> {
   const env = process.env;
   const http = loadHttpConfig(env);
-  await startHttpApp(MaterializerAppModule.forRoot(http, env), http, { defaultHeapGrowthPercent: defaultHeapGrowthPercent(['materializer']) });
+  await startHttpApp(MaterializerAppModule.forRoot(http, env), http);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,5 +1,5 @@
 import { ConfigError, isLedgerError } from '@rollout-ledger/contracts';
-import { defaultHeapGrowthPercent, loadConnectionConfig, loadHttpConfig } from './ledger.config';
+import { loadConnectionConfig, loadHttpConfig } from './ledger.config';
 
 describe('ledger configuration', () => {
   it('defaults to the local stack when nothing is set', () => {
@@ -32,19 +32,12 @@ describe('ledger configuration', () => {
     expect(() => loadHttpConfig({ API_KEYS: 'short:read' })).toThrow(/shorter than 8/);
   });
 
-  it('leaves the heap growth cap unset by default (each process picks it by the apps it serves), takes 0–300 and refuses other values by name', () => {
-    expect(loadHttpConfig({}).HEAP_GROWTH_PERCENT).toBeNull();
+  it('caps heap growth at 100 % by default, takes 0 for V8 heuristics and refuses values outside 0–300', () => {
+    expect(loadHttpConfig({}).HEAP_GROWTH_PERCENT).toBe(100);
     expect(loadHttpConfig({ HEAP_GROWTH_PERCENT: '0' }).HEAP_GROWTH_PERCENT).toBe(0);
     expect(loadHttpConfig({ HEAP_GROWTH_PERCENT: '35' }).HEAP_GROWTH_PERCENT).toBe(35);
-    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '400' })).toThrow(/HEAP_GROWTH_PERCENT: must be ≤ 300/);
-    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT: must be ≥ 0/);
-    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT: must be an integer/);
-  });
-
-  it('caps heap growth at 100 % by default in a process that serves the materializer, and leaves V8 alone in the others', () => {
-    expect(defaultHeapGrowthPercent(['materializer'])).toBe(100);
-    expect(defaultHeapGrowthPercent(['grpo', 'materializer'])).toBe(100);
-    expect(defaultHeapGrowthPercent(['grpo'])).toBe(0);
-    expect(defaultHeapGrowthPercent(['ingest', 'query'])).toBe(0);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '400' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: '-5' })).toThrow(/HEAP_GROWTH_PERCENT/);
+    expect(() => loadHttpConfig({ HEAP_GROWTH_PERCENT: 'lots' })).toThrow(/HEAP_GROWTH_PERCENT/);
   });
 });

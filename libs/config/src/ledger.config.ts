@@ -47,18 +47,6 @@ function mask(secret: string): string {
   return secret.length <= 4 ? '****' : `${secret.slice(0, 2)}…${secret.slice(-2)}`;
 }
 
-const heapGrowthPercent = env.int('heap growth cap', undefined, { min: 0, max: 300 });
-
-/**
- * The heap growth cap a served process takes when HEAP_GROWTH_PERCENT is unset. The materializer
- * drains backlogs, allocating fast and keeping little: capped, its RSS stays 30–40 MB lower for
- * about 13 % more CPU per event. The other apps keep V8's own sizing: for the GRPO assembler,
- * whose latency is CPU, the cap cost 10–20 % more CPU per event (BENCHMARKS.md).
- */
-export function defaultHeapGrowthPercent(apps: readonly string[]): number {
-  return apps.includes('materializer') ? 100 : 0;
-}
-
 export const httpSpec = {
   PORT: env.int('HTTP port of /health, /metrics and the APIs', 3000, { min: 0, max: 65535 }),
   HOST: env.string('HTTP bind address', '127.0.0.1'),
@@ -68,12 +56,11 @@ export const httpSpec = {
     parse: (raw: string) => parseApiKeys(raw),
   },
   INGEST_MAX_BODY_BYTES: env.int('largest request body POST /v1/events accepts', 10 * 1024 * 1024, { min: 1024 }),
-  HEAP_GROWTH_PERCENT: {
-    description:
-      'how far V8 lets the heap of a served process grow past its live data before the next full GC, in % (0 = the V8 heuristics); lower keeps RSS down at the cost of more GC. Unset: 100 in a process that serves the materializer, 0 otherwise',
-    default: null as number | null,
-    parse: (raw: string, name: string): number | null => heapGrowthPercent.parse(raw, name),
-  },
+  HEAP_GROWTH_PERCENT: env.int(
+    'how far V8 lets the heap of a served process grow past its live data before the next full GC, in % (0 = the V8 heuristics); lower keeps RSS down at the cost of more GC',
+    100,
+    { min: 0, max: 300 },
+  ),
 };
 
 export const stackSpec = {

@@ -31,14 +31,9 @@ export interface StartedHttpApp {
   readonly url: string;
 }
 
-export interface StartOptions {
-  /** The heap growth cap where HEAP_GROWTH_PERCENT is unset (config's defaultHeapGrowthPercent of the apps served); 0 when not given. */
-  readonly defaultHeapGrowthPercent?: number;
-}
-
 /** Builds and starts a NestJS app for a root module; shutdown hooks let Ctrl-C close consumers cleanly. */
-export async function startHttpApp(root: Type<unknown> | DynamicModule, http: HttpConfig, options: StartOptions = {}): Promise<StartedHttpApp> {
-  applyHeapGrowth(http.HEAP_GROWTH_PERCENT ?? options.defaultHeapGrowthPercent ?? 0);
+export async function startHttpApp(root: Type<unknown> | DynamicModule, http: HttpConfig): Promise<StartedHttpApp> {
+  applyHeapGrowth(http.HEAP_GROWTH_PERCENT);
   const app = await NestFactory.create<NestExpressApplication>(root, { logger: new QuietNestLogger(), bodyParser: false });
   // JSON for the APIs; NDJSON arrives as text. Bodies over the limit are refused with 413.
   app.useBodyParser('json', { limit: http.INGEST_MAX_BODY_BYTES });

@@ -1,5 +1,5 @@
 import { INestApplication, Module } from '@nestjs/common';
-import { defaultHeapGrowthPercent, loadHttpConfig } from '@rollout-ledger/config';
+import { loadHttpConfig } from '@rollout-ledger/config';
 import { ValidationError } from '@rollout-ledger/contracts';
 import { HttpEdgeModule, startHttpApp } from '@rollout-ledger/http';
 import { AppDefinition, resolveApps } from './app-catalog';
@@ -26,7 +26,7 @@ export async function startApps(selection: string | undefined, env: NodeJS.Proce
     module: ServeRootModule,
     imports: [HttpEdgeModule.forRoot(http), ...(await Promise.all(apps.map((app) => app.module(env))))],
   };
-  const { app, url } = await startHttpApp(root, http, { defaultHeapGrowthPercent: defaultHeapGrowthPercent(apps.map((a) => a.name)) });
+  const { app, url } = await startHttpApp(root, http);
   return { app, url, apps };
 }
 
