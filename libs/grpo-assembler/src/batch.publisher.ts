@@ -11,7 +11,8 @@ const RETRY_MS = 1_000;
 
 /**
  * The outbox relay: for every committed batch whose published_at is still null — after a crash, at
- * the next start — it writes the Parquet payload (from the JSONL), then publishes BatchAssembled, so
+ * the next start — it writes the Parquet payload (from the rows rendered for the JSONL, kept by
+ * the file writer, or else from the JSONL itself), then publishes BatchAssembled, so
  * the event never names a file that is not there yet. Delivery is at-least-once; the event_id is
  * derived from the batch id so consumers dedupe a repeat.
  */
