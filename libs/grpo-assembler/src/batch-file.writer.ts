@@ -19,7 +19,7 @@ export interface PayloadPaths {
  * derive from the deterministic batch id, so a retry overwrites with the same bytes.
  *
  * The JSONL is written inside the assembling transaction (the batch is leasable once it commits);
- * the Parquet is derived from that JSONL afterwards by the outbox relay, because encoding it costs
+ * the Parquet is written afterwards by the outbox relay, because encoding it costs
  * tens of milliseconds per batch that would otherwise sit between the last reward and the lease
  * — and on a thread of its own (ParquetEncoder), so that it does not hold the lease requests either.
  * The rows rendered for the JSONL of a committed batch are kept for that (`keepRows`), so the

@@ -131,7 +131,7 @@ const physical: Record<ColumnKind, Omit<PayloadSchemaElement, 'name' | 'repetiti
 
 /**
  * The Parquet payload: scalars typed, nested values (messages, tools, token fields) as JSON text
- * under the JSON logical type, which pyarrow, DuckDB and pandas open without a nested schema.
+ * under the JSON logical type, so a reader needs no nested schema: it parses each value.
  * The JSON columns are written from the text rendered once per member, as they are: they carry the
  * logical type only (hyparquet-writer would stringify again a column also marked with the legacy
  * JSON converted type). policy_version is INT64 as in the Avro contract, hence bigint.
