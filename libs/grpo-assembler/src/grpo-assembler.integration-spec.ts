@@ -172,9 +172,11 @@ describe('GRPO assembler on the real stack', () => {
     }
     await waitFor('six batches', async () => (await batchesOf(names)).length === 6);
 
-    // A leases with a 2 s timeout and "crashes"; B holds long leases. Twelve requests race for six batches.
+    // A lease for another run finds nothing.
+    expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'B', run_id: `${names.runId}-other` })).status).toBe(204);
+    // A leases with a 2 s timeout and "crashes"; B holds long leases (asking for this run). Twelve requests race for six batches.
     const requests = Array.from({ length: 12 }, (_, i) =>
-      api(assembler.url, 'POST', '/v1/batches/lease', i % 2 === 0 ? { trainer_id: 'A', lease_timeout_s: 2 } : { trainer_id: 'B', lease_timeout_s: 600 }),
+      api(assembler.url, 'POST', '/v1/batches/lease', i % 2 === 0 ? { trainer_id: 'A', lease_timeout_s: 2 } : { trainer_id: 'B', lease_timeout_s: 600, run_id: names.runId }),
     );
     const granted = (await Promise.all(requests)).filter((r) => r.status === 200).map((r) => r.json);
     expect(granted).toHaveLength(6);
@@ -213,9 +215,20 @@ describe('GRPO assembler on the real stack', () => {
     for (const lease of redelivered) expect((await api(assembler.url, 'POST', `/v1/batches/${lease.batch_id}/ack`, { lease_id: lease.lease_id })).status).toBe(200);
     expect((await api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: 'A', lease_timeout_s: 1 })).status).toBe(204);
     expect((await api(assembler.url, 'POST', '/v1/batches/nope/ack', { lease_id: 'x' })).status).toBe(404);
-    const leases = await db('grpo_batch_leases').whereIn('batch_id', granted.map((g) => g.batch_id)).select('status');
+    // An acked batch cannot be nacked.
+    const ackedNack = await api(assembler.url, 'POST', `/v1/batches/${keptB[0].batch_id}/nack`, { lease_id: keptB[0].lease_id });
+    expect(ackedNack.status).toBe(409);
+    expect(ackedNack.json.error).toBe('LEASE_CONFLICT');
+    const leases = await db('grpo_batch_leases').whereIn('batch_id', granted.map((g) => g.batch_id)).select('lease_id', 'status', 'reason', 'ended_at');
     expect(leases.filter((l) => l.status === 'expired')).toHaveLength(leasesA.length);
-    expect(leases.filter((l) => l.status === 'nacked')).toHaveLength(1);
+    expect(leases.filter((l) => l.status === 'nacked').map((l) => [l.lease_id, l.reason])).toEqual([[nacked.lease_id, 'oom']]);
+    expect(leases.filter((l) => l.status === 'acked').map((l) => l.lease_id).sort()).toEqual([...keptB, ...redelivered].map((l) => l.lease_id).sort());
+    expect(leases.every((l) => l.ended_at !== null)).toBe(true);
+    const batchRows = await db('grpo_batches').whereIn('batch_id', granted.map((g) => g.batch_id)).select('status', 'acked_at', 'lease_id');
+    expect(batchRows.every((b) => b.status === 'acked' && b.acked_at !== null)).toBe(true);
+    const trainers = await db('grpo_trainers').where({ assembler: names.consumerGroup }).orderBy('trainer_id').select('trainer_id', 'last_lease_at');
+    expect(trainers.map((t) => t.trainer_id)).toEqual(['A', 'B']);
+    expect(trainers.every((t) => t.last_lease_at !== null)).toBe(true);
   });
 
   it('given trainers long-polling (wait_s), then a new batch, a nack and a batch freed by another connection each wake a waiter; a trainer that hung up is not handed a batch', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import { BatchNotFoundError, LeaseConflictError } from './assembler-errors';
-import { BATCH_COLUMNS, findBatch, toBatchRecord, type BatchRow } from './batch.repository';
+import { BATCH_COLUMNS, toBatchRecord, type BatchRow } from './batch.repository';
 import { leaseProblem, type BatchRecord } from './batch.record';
 import type { Clock } from './clock';
 import type { LeaseEnd, LeaseRequest } from './lease-request.parser';
@@ -42,22 +42,9 @@ export class LeaseService {
     private readonly waiting: LeaseWaiting,
   ) {}
 
-  /** Batches a trainer may lease now: available, or leased with the lease expired. */
-  private leasable(db: Knex, request: LeaseRequest, now: number): Knex.QueryBuilder {
-    const query = db('grpo_batches')
-      .where('assembler', this.assembler)
-      .where((q) => q.where('status', 'available').orWhere((l) => l.where('status', 'leased').where('lease_expires_at', '<=', new Date(now))));
-    if (request.runId !== undefined) query.where('run_id', request.runId);
-    return query;
-  }
-
-  private async anyLeasable(request: LeaseRequest, now: number): Promise<boolean> {
-    return (await this.leasable(this.db, request, now).first('batch_id')) !== undefined;
-  }
-
   /** Writes a trainer's last_lease_at and remembers when (see touchThrottled). */
-  private async touch(tx: Knex.Transaction, trainerId: string, now: number): Promise<void> {
-    await touchTrainer(tx, this.assembler, trainerId, now);
+  private async touch(trainerId: string, now: number): Promise<void> {
+    await touchTrainer(this.db, this.assembler, trainerId, now);
     this.touched.set(trainerId, now);
   }
 
@@ -69,7 +56,7 @@ export class LeaseService {
     const last = this.touched.get(trainerId);
     if (last !== undefined && now - last < TOUCH_INTERVAL_MS) return;
     if (this.touched.size > 10_000) this.touched.clear();
-    await this.db.transaction((tx) => this.touch(tx, trainerId, now));
+    await this.touch(trainerId, now);
   }
 
   /**
@@ -106,53 +93,67 @@ export class LeaseService {
     }
   }
 
+  /**
+   * One statement, so one round trip to PostgreSQL whether or not a batch is found (it is its own
+   * transaction): pick the oldest leasable batch with FOR UPDATE SKIP LOCKED (concurrent trainers
+   * never wait on or receive the same batch), end the expired lease it still names, lease it, log
+   * the lease and touch the trainer. A poll that finds nothing locks and writes nothing.
+   */
   private async leaseNow(request: LeaseRequest): Promise<GrantedLease | null> {
-    // Trainers poll often, and mostly find nothing: a plain read (no transaction, no lock, no write)
-    // answers those. Only a poll that sees a leasable batch takes the locking path below.
-    if (!(await this.anyLeasable(request, this.clock()))) {
-      await this.touchThrottled(request.trainerId, this.clock());
+    const now = this.clock();
+    const leaseId = randomUUID();
+    const expiresAt = now + Math.round(request.leaseTimeoutS * 1000);
+    const at = new Date(now);
+    const expires = new Date(expiresAt);
+    const runFilter = request.runId === undefined ? '' : 'and run_id = ?';
+    const result = await this.db.raw<{ rows: BatchRow[] }>(
+      `with picked as (
+         select batch_id, status, lease_id from grpo_batches
+         where assembler = ? and (status = 'available' or (status = 'leased' and lease_expires_at <= ?)) ${runFilter}
+         order by created_at, run_id, sequence
+         limit 1
+         for update skip locked
+       ), expired as (
+         update grpo_batch_leases l set status = 'expired', ended_at = ?
+         from picked where picked.status = 'leased' and l.lease_id = picked.lease_id and l.status = 'active'
+       ), leased as (
+         update grpo_batches b
+         set status = 'leased', lease_id = ?, leased_by = ?, lease_expires_at = ?, delivery_count = b.delivery_count + 1
+         from picked where b.batch_id = picked.batch_id
+         returning ${BATCH_COLUMNS.map((c) => `b.${c}`).join(', ')}
+       ), logged as (
+         insert into grpo_batch_leases (lease_id, batch_id, trainer_id, leased_at, expires_at, status)
+         select ?, batch_id, ?, ?, ?, 'active' from leased
+       ), touched as (
+         insert into grpo_trainers (assembler, trainer_id, last_lease_at)
+         select ?, ?, ? from leased
+         on conflict (assembler, trainer_id) do update set last_lease_at = excluded.last_lease_at
+       )
+       select * from leased`,
+      [
+        this.assembler,
+        at,
+        ...(request.runId === undefined ? [] : [request.runId]),
+        at,
+        leaseId,
+        request.trainerId,
+        expires,
+        leaseId,
+        request.trainerId,
+        at,
+        expires,
+        this.assembler,
+        request.trainerId,
+        at,
+      ],
+    );
+    const row = result.rows[0];
+    if (row === undefined) {
+      await this.touchThrottled(request.trainerId, now);
       return null;
     }
-    return this.db.transaction(async (tx) => {
-      const now = this.clock();
-      const row = await this.leasable(tx, request, now)
-        .orderBy([{ column: 'created_at' }, { column: 'run_id' }, { column: 'sequence' }])
-        .forUpdate()
-        .skipLocked()
-        .first([...BATCH_COLUMNS]);
-      if (row === undefined) {
-        // Taken by a concurrent lease since the probe.
-        await this.touch(tx, request.trainerId, now);
-        return null;
-      }
-      const previous = toBatchRecord(row as BatchRow);
-      if (previous.lease_id !== null && previous.status === 'leased') {
-        await tx('grpo_batch_leases').where({ lease_id: previous.lease_id, status: 'active' }).update({ status: 'expired', ended_at: new Date(now) });
-      }
-      const leaseId = randomUUID();
-      const expiresAt = now + Math.round(request.leaseTimeoutS * 1000);
-      await tx('grpo_batches')
-        .where('batch_id', previous.batch_id)
-        .update({ status: 'leased', lease_id: leaseId, leased_by: request.trainerId, lease_expires_at: new Date(expiresAt), delivery_count: previous.delivery_count + 1 });
-      await tx('grpo_batch_leases').insert({
-        lease_id: leaseId,
-        batch_id: previous.batch_id,
-        trainer_id: request.trainerId,
-        leased_at: new Date(now),
-        expires_at: new Date(expiresAt),
-        status: 'active',
-      });
-      await this.touch(tx, request.trainerId, now);
-      const batch: BatchRecord = {
-        ...previous,
-        status: 'leased',
-        lease_id: leaseId,
-        leased_by: request.trainerId,
-        lease_expires_at: expiresAt,
-        delivery_count: previous.delivery_count + 1,
-      };
-      return { lease_id: leaseId, expires_at: expiresAt, batch };
-    });
+    this.touched.set(request.trainerId, now);
+    return { lease_id: leaseId, expires_at: expiresAt, batch: toBatchRecord(row) };
   }
 
   /** Marks the batch trained on. Repeating an ack with the same lease is a no-op; another lease is a 409. */
@@ -165,25 +166,45 @@ export class LeaseService {
     return this.end(batchId, end, 'nack');
   }
 
+  /**
+   * One statement (one round trip, its own transaction): lock the batch, and when the lease is the
+   * batch's current one and the batch is leased, end both. The batch as it was comes back too, so
+   * a refusal names its reason (leaseProblem) and a repeated ack answers with the acked batch.
+   */
   private async end(batchId: string, end: LeaseEnd, action: 'ack' | 'nack'): Promise<BatchRecord> {
-    return this.db.transaction(async (tx) => {
-      const batch = await findBatch(tx, this.assembler, batchId, true);
-      if (batch === null) throw new BatchNotFoundError(batchId);
-      const problem = leaseProblem(batch, end.leaseId, action);
-      if (problem !== null) throw new LeaseConflictError(batchId, end.leaseId, problem);
-      if (batch.status === 'acked') return batch;
-      const now = this.clock();
-      const update =
-        action === 'ack'
-          ? { status: 'acked', acked_at: new Date(now) }
-          : { status: 'available', lease_id: null, leased_by: null, lease_expires_at: null };
-      await tx('grpo_batches').where('batch_id', batchId).update(update);
-      await tx('grpo_batch_leases')
-        .where('lease_id', end.leaseId)
-        .update({ status: action === 'ack' ? 'acked' : 'nacked', ended_at: new Date(now), reason: end.reason ?? null });
-      return (await findBatch(tx, this.assembler, batchId)) as BatchRecord;
-    });
+    const now = new Date(this.clock());
+    const update = action === 'ack' ? `status = 'acked', acked_at = ?` : `status = 'available', lease_id = null, leased_by = null, lease_expires_at = null`;
+    const result = await this.db.raw<{ rows: (BatchRow & { changed: boolean })[] }>(
+      `with target as (
+         select ${BATCH_COLUMNS.join(', ')} from grpo_batches where assembler = ? and batch_id = ? for update
+       ), changed as (
+         update grpo_batches b set ${update}
+         from target where b.batch_id = target.batch_id and target.status = 'leased' and target.lease_id = ?
+         returning ${BATCH_COLUMNS.map((c) => `b.${c}`).join(', ')}
+       ), ended as (
+         update grpo_batch_leases set status = ?, ended_at = ?, reason = ?
+         where lease_id = ? and exists (select 1 from changed)
+       )
+       select false as changed, * from target
+       union all
+       select true as changed, * from changed`,
+      [this.assembler, batchId, ...(action === 'ack' ? [now] : []), end.leaseId, action === 'ack' ? 'acked' : 'nacked', now, end.reason ?? null, end.leaseId],
+    );
+    const after = result.rows.find((r) => r.changed);
+    if (after !== undefined) return toBatchRecord(withoutFlag(after));
+    const before = result.rows[0];
+    if (before === undefined) throw new BatchNotFoundError(batchId);
+    const batch = toBatchRecord(withoutFlag(before));
+    const problem = leaseProblem(batch, end.leaseId, action);
+    if (problem !== null) throw new LeaseConflictError(batchId, end.leaseId, problem);
+    // Acked already with this lease: a repeated ack changes nothing.
+    return batch;
   }
+}
+
+function withoutFlag(row: BatchRow & { changed: boolean }): BatchRow {
+  const { changed: _changed, ...batch } = row;
+  return batch;
 }
 
 /** Settles at the first of: the wake-up, the timeout, the abort. Leaves no timer behind. */

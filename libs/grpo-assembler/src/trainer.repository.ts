@@ -30,8 +30,8 @@ export async function reportPolicyVersion(
   });
 }
 
-export async function touchTrainer(tx: Knex.Transaction, assembler: string, trainerId: string, at: number): Promise<void> {
-  await tx('grpo_trainers')
+export async function touchTrainer(db: Knex, assembler: string, trainerId: string, at: number): Promise<void> {
+  await db('grpo_trainers')
     .insert({ assembler, trainer_id: trainerId, last_lease_at: new Date(at) })
     .onConflict(['assembler', 'trainer_id'])
     .merge(['last_lease_at']);
