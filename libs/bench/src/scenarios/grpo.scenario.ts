@@ -82,13 +82,14 @@ parentPort.on('message', (message) => { if (message === 'stop') polling = false;
     const lease = await response.json();
     const acking = performance.now();
     await fetch(url + '/v1/batches/' + encodeURIComponent(lease.batch_id) + '/ack', { method: 'POST', headers, body: JSON.stringify({ lease_id: lease.lease_id }) });
-    parentPort.postMessage({ groupIds: lease.group_ids, at, ackMs: performance.now() - acking });
+    parentPort.postMessage({ batchId: lease.batch_id, groupIds: lease.group_ids, at, ackMs: performance.now() - acking });
   }
   parentPort.postMessage('done');
 })();
 `;
 
 interface Lease {
+  readonly batchId: string;
   readonly groupIds: readonly string[];
   /** Wall-clock ms when the lease response arrived. */
   readonly at: number;
@@ -292,6 +293,7 @@ export const grpoScenario: BenchScenario = {
     const trainer = { stop: async () => void (await Promise.all(trainers.map((t) => t.stop()))) };
     let trainerStopped = false;
     let assemblerPeakRss: number | null = null;
+    let stamps = new Map<string, BatchStamps>();
     let materializer: ChildProcess | null = null;
     const materializerGroup = `${tag}-materializer`;
     try {
@@ -345,6 +347,7 @@ export const grpoScenario: BenchScenario = {
       }
       trainerStopped = true;
       await trainer.stop();
+      stamps = await batchStamps(context, tag);
     } finally {
       if (!trainerStopped) await trainer.stop().catch(() => undefined);
       await producer.disconnect();
@@ -359,9 +362,8 @@ export const grpoScenario: BenchScenario = {
     for (const phase of PHASES(context.quick).filter((p) => p.reported)) {
       const s = stats.get(phase.name) as PhaseStats;
       const phaseLeases = leased.filter((l) => phaseOf.get(l.groupIds[0] as string) === phase.name);
-      const latencies = phaseLeases
-        .map((l) => l.at - Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN)))
-        .filter(Number.isFinite);
+      const lastReward = (l: Lease) => Math.max(...l.groupIds.map((g) => rewardedAt.get(g) ?? Number.NaN));
+      const latencies = phaseLeases.map((l) => l.at - lastReward(l)).filter(Number.isFinite);
       const acks = phaseLeases.map((l) => l.ackMs);
       const rate = Math.round(s.events / s.seconds);
       const note = `${phase.name} load: ${latencies.length} batches, ${s.events} events in ${s.seconds.toFixed(1)} s = ${rate} events/s offered (target ${phase.targetEventsPerS}); ${shape}`;
@@ -390,6 +392,7 @@ export const grpoScenario: BenchScenario = {
           note: `rollout_ledger_grpo_fetch_wait_seconds: how long a step's oldest Kafka fetch queued behind the step before it; ${(shareAbove(s.steps.fetchWait, 0.1) * 100).toFixed(1)} % over 100 ms. The rest of reward → leasable is Kafka (publish → fetch) and the lease's wake-up`,
         },
       );
+      figures.push(...latencyLegs(phase.name, phaseLeases, lastReward, stamps));
       if (s.steps.cpuSeconds > 0) {
         figures.push({
           name: `grpo.${phase.name}.assembler_cpu_ms_per_1k_events`,
@@ -408,6 +411,57 @@ export const grpoScenario: BenchScenario = {
     return figures;
   },
 };
+
+/** When the assembler stamped each batch (its step's clock) and its first lease (the lease statement's clock), epoch ms. */
+interface BatchStamps {
+  readonly createdAt: number;
+  readonly leasedAt: number;
+}
+
+async function batchStamps(context: BenchContext, assembler: string): Promise<Map<string, BatchStamps>> {
+  const db = createDatabase(context.connection.DATABASE_URL, { max: 1 });
+  try {
+    const rows = await db('grpo_batches as b')
+      .join('grpo_batch_leases as l', 'l.batch_id', 'b.batch_id')
+      .where('b.assembler', assembler)
+      .groupBy('b.batch_id', 'b.created_at')
+      .select<{ batch_id: string; created_at: Date; leased_at: Date }[]>('b.batch_id', 'b.created_at', db.raw('min(l.leased_at) as leased_at'));
+    return new Map(rows.map((r) => [r.batch_id, { createdAt: r.created_at.getTime(), leasedAt: new Date(r.leased_at).getTime() }]));
+  } finally {
+    await db.destroy();
+  }
+}
+
+/**
+ * reward → leasable in three legs, from the assembler's own stamps (same host, same clock): the last
+ * reward's publish acknowledged → the step that batched it takes its clock, after its first query
+ * (Kafka delivery, decoding, the fetch queue, the transaction's start); → the lease statement takes
+ * its clock (the rest of that step and its commit, the notification, the waiting request's
+ * wake-up); → the lease arriving at the trainer (the statement's round trip, the HTTP response).
+ */
+function latencyLegs(phase: Phase['name'], leases: readonly Lease[], lastReward: (lease: Lease) => number, stamps: ReadonlyMap<string, BatchStamps>): BenchFigure[] {
+  const legs = { to_step: [] as number[], step_to_lease: [] as number[], lease_to_trainer: [] as number[] };
+  for (const lease of leases) {
+    const stamp = stamps.get(lease.batchId);
+    const reward = lastReward(lease);
+    if (stamp === undefined || !Number.isFinite(reward)) continue;
+    legs.to_step.push(stamp.createdAt - reward);
+    legs.step_to_lease.push(stamp.leasedAt - stamp.createdAt);
+    legs.lease_to_trainer.push(lease.at - stamp.leasedAt);
+  }
+  if (legs.to_step.length === 0) return [];
+  const what = {
+    to_step: 'last reward published → the assembler step that batches it takes its clock, after its first query (Kafka delivery, decoding, queueing behind earlier steps, the transaction start)',
+    step_to_lease: 'that step starts → the lease statement runs (the rest of the step and its commit, the notification, the waiting lease request waking)',
+    lease_to_trainer: 'the lease statement → the lease arrives at the trainer (its round trip and the HTTP response)',
+  } as const;
+  return (Object.keys(legs) as (keyof typeof legs)[]).map((leg) => ({
+    name: `grpo.${phase}.leg_${leg}_p50`,
+    value: percentile(legs[leg], 0.5),
+    unit: 'ms',
+    note: `${what[leg]}; p99 ${percentile(legs[leg], 0.99)} ms over ${legs[leg].length} batches, from the assembler's stamps (created_at, leased_at)`,
+  }));
+}
 
 /** Removes this run's topics, rows and files: the benchmark leaves nothing behind. */
 async function cleanUp(context: BenchContext, assembler: string, materializer: { group: string; runIds: string[] }, admin: ReturnType<typeof createAdmin>, topics: string[], outputDir: string): Promise<void> {
