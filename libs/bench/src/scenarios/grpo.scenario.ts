@@ -31,6 +31,12 @@ const TRAINER_POLL_MS = Number(process.env.BENCH_GRPO_TRAINER_POLL_MS ?? 0);
  * becomes leasable (every waiter wakes at each batch, so they add lease queries).
  */
 const TRAINERS = Number(process.env.BENCH_GRPO_TRAINERS ?? 1);
+/**
+ * Node flags of the assembler's process: what the README recommends for it (a 64 MB young
+ * generation semi-space; V8's default is 16 MB). BENCH_GRPO_NODE_FLAGS replaces them ('' for
+ * V8's defaults: the side-by-side in BENCHMARKS.md).
+ */
+const ASSEMBLER_NODE_FLAGS = (process.env.BENCH_GRPO_NODE_FLAGS ?? '--max-semi-space-size=64').split(/\s+/).filter((flag) => flag !== '');
 
 interface Phase {
   readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'full';
@@ -125,7 +131,8 @@ function startTrainer(url: string, trainerId: string, onLease: (lease: Lease) =>
  */
 async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
   const root = projectRoot();
-  const child = spawn(process.execPath, [join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const flags = app === 'grpo' ? ASSEMBLER_NODE_FLAGS : [];
+  const child = spawn(process.execPath, [...flags, join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -357,7 +364,7 @@ export const grpoScenario: BenchScenario = {
       const materializedRuns = PHASES(context.quick).filter((p) => p.withMaterializer === true).map((p) => streamRunId(context, p));
       await cleanUp(context, tag, { group: materializerGroup, runIds: materializedRuns }, admin, Object.values(names), outputDir);
     }
-    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINERS} trainer(s) ${TRAINER_POLL_MS > 0 ? `polling every ~${TRAINER_POLL_MS} ms` : 'long-polling the lease (wait_s)'}, each on its own thread; assembler in its own process`;
+    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINERS} trainer(s) ${TRAINER_POLL_MS > 0 ? `polling every ~${TRAINER_POLL_MS} ms` : 'long-polling the lease (wait_s)'}, each on its own thread; assembler in its own process (node ${ASSEMBLER_NODE_FLAGS.join(' ') || 'with V8 defaults'})`;
     const figures: BenchFigure[] = [];
     for (const phase of PHASES(context.quick).filter((p) => p.reported)) {
       const s = stats.get(phase.name) as PhaseStats;
