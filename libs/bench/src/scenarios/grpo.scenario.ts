@@ -12,6 +12,7 @@ import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
 import { histogramDelta, histogramMean, readHistogram, readValue, shareAbove, type HistogramSnapshot } from '../prometheus-histogram';
 import { GRPO_STREAM_SHAPE, GrpoStream } from './grpo-stream.generator';
+import { latencyLegs, percentile, type BatchStamps } from './latency-legs';
 
 const KEY = 'bench-grpo-trainer-key';
 /** MUA-RL: a training step is 32 prompts × 8 rollouts. */
@@ -181,11 +182,6 @@ async function encodeAhead(context: BenchContext, producer: LedgerProducer, phas
     plan.push({ prepared: await producer.prepare(stream.take(perChunk, finished)), finished });
   }
   return plan;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number((sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0).toFixed(2));
 }
 
 interface PhaseStats {
@@ -419,12 +415,6 @@ export const grpoScenario: BenchScenario = {
   },
 };
 
-/** When the assembler stamped each batch (its step's clock) and its first lease (the lease statement's clock), epoch ms. */
-interface BatchStamps {
-  readonly createdAt: number;
-  readonly leasedAt: number;
-}
-
 async function batchStamps(context: BenchContext, assembler: string): Promise<Map<string, BatchStamps>> {
   const db = createDatabase(context.connection.DATABASE_URL, { max: 1 });
   try {
@@ -437,37 +427,6 @@ async function batchStamps(context: BenchContext, assembler: string): Promise<Ma
   } finally {
     await db.destroy();
   }
-}
-
-/**
- * reward → leasable in three legs, from the assembler's own stamps (same host, same clock): the last
- * reward's publish acknowledged → the step that batched it takes its clock, after its first query
- * (Kafka delivery, decoding, the fetch queue, the transaction's start); → the lease statement takes
- * its clock (the rest of that step and its commit, the notification, the waiting request's
- * wake-up); → the lease arriving at the trainer (the statement's round trip, the HTTP response).
- */
-function latencyLegs(phase: Phase['name'], leases: readonly Lease[], lastReward: (lease: Lease) => number, stamps: ReadonlyMap<string, BatchStamps>): BenchFigure[] {
-  const legs = { to_step: [] as number[], step_to_lease: [] as number[], lease_to_trainer: [] as number[] };
-  for (const lease of leases) {
-    const stamp = stamps.get(lease.batchId);
-    const reward = lastReward(lease);
-    if (stamp === undefined || !Number.isFinite(reward)) continue;
-    legs.to_step.push(stamp.createdAt - reward);
-    legs.step_to_lease.push(stamp.leasedAt - stamp.createdAt);
-    legs.lease_to_trainer.push(lease.at - stamp.leasedAt);
-  }
-  if (legs.to_step.length === 0) return [];
-  const what = {
-    to_step: 'last reward published → the assembler step that batches it takes its clock, after its first query (Kafka delivery, decoding, queueing behind earlier steps, the transaction start)',
-    step_to_lease: 'that step starts → the lease statement runs (the rest of the step and its commit, the notification, the waiting lease request waking)',
-    lease_to_trainer: 'the lease statement → the lease arrives at the trainer (its round trip and the HTTP response)',
-  } as const;
-  return (Object.keys(legs) as (keyof typeof legs)[]).map((leg) => ({
-    name: `grpo.${phase}.leg_${leg}_p50`,
-    value: percentile(legs[leg], 0.5),
-    unit: 'ms',
-    note: `${what[leg]}; p99 ${percentile(legs[leg], 0.99)} ms over ${legs[leg].length} batches, from the assembler's stamps (created_at, leased_at)`,
-  }));
 }
 
 /** Removes this run's topics, rows and files: the benchmark leaves nothing behind. */
