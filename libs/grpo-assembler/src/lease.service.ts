@@ -15,6 +15,8 @@ export interface GrantedLease {
 }
 
 const TOUCH_INTERVAL_MS = 1_000;
+/** The batch row as the lease statements return it (`b` is grpo_batches in their updates). */
+const RETURNED_COLUMNS = BATCH_COLUMNS.map((c) => `b.${c}`).join(', ');
 
 export interface LeaseWaiting {
   /** Wakes waiting requests when a batch becomes available. */
@@ -120,7 +122,7 @@ export class LeaseService {
          update grpo_batches b
          set status = 'leased', lease_id = ?, leased_by = ?, lease_expires_at = ?, delivery_count = b.delivery_count + 1
          from picked where b.batch_id = picked.batch_id
-         returning ${BATCH_COLUMNS.map((c) => `b.${c}`).join(', ')}
+         returning ${RETURNED_COLUMNS}
        ), logged as (
          insert into grpo_batch_leases (lease_id, batch_id, trainer_id, leased_at, expires_at, status)
          select ?, batch_id, ?, ?, ?, 'active' from leased
@@ -180,7 +182,7 @@ export class LeaseService {
        ), changed as (
          update grpo_batches b set ${update}
          from target where b.batch_id = target.batch_id and target.status = 'leased' and target.lease_id = ?
-         returning ${BATCH_COLUMNS.map((c) => `b.${c}`).join(', ')}
+         returning ${RETURNED_COLUMNS}
        ), ended as (
          update grpo_batch_leases set status = ?, ended_at = ?, reason = ?
          where lease_id = ? and exists (select 1 from changed)
