@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +9,7 @@ import { LedgerProducer, createAdmin, ensureTopics, type PreparedEvents } from '
 import { createDatabase } from '@rollout-ledger/persistence';
 import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
+import { processStatusMb } from '../rss-sampler';
 import { histogramDelta, histogramMean, readHistogram, readValue, shareAbove, type HistogramSnapshot } from '../prometheus-histogram';
 import { GRPO_STREAM_SHAPE, GrpoStream } from './grpo-stream.generator';
 import { latencyLegs, percentile, type BatchStamps } from './latency-legs';
@@ -206,8 +206,8 @@ interface StepHistograms {
 function peakRssMb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
-    const kb = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-    return kb === undefined ? null : Math.round(Number(kb) / 1024);
+    const mb = processStatusMb(pid, 'VmHWM');
+    return mb === null ? null : Math.round(mb);
   } catch {
     return null;
   }

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool, type PoolClient } from 'pg';
 import { loadMaterializerConfig, type ConnectionConfig } from '@rollout-ledger/config';
@@ -10,6 +9,7 @@ import { generate, loadTau2Catalog } from '@rollout-ledger/simulator';
 import { projectRoot } from '@rollout-ledger/stack';
 import type { BenchContext, BenchFigure, BenchScenario } from '../bench-scenario';
 import { round } from '../bench-runner';
+import { processStatusMb } from '../rss-sampler';
 
 const FULL_EVENTS = 1_000_000;
 const QUICK_EVENTS = 20_000;
@@ -91,12 +91,6 @@ async function checkpointSum(pool: Pool, groupId: string): Promise<number> {
   return Number(result.rows[0].n);
 }
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1];
-  return kb ? Number(kb) / 1024 : 0;
-}
-
 /** `rollout-ledger serve --apps materializer` as operators run it, in its own process. */
 function startMaterializer(names: TopicNames, groupId: string): ChildProcess {
   return spawn(process.execPath, [join(projectRoot(), 'bin', 'rollout-ledger.js'), 'serve', '--apps', 'materializer'], {
@@ -118,7 +112,7 @@ async function materializerDrain(context: BenchContext, pool: Pool, names: Topic
     while (done < total && Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`the materializer exited with ${child.exitCode}`);
       await sleep(100);
-      peak = Math.max(peak, rssMb(child.pid as number));
+      peak = Math.max(peak, processStatusMb(child.pid as number, 'VmRSS') ?? 0);
       done = await checkpointSum(pool, groupId);
       if (first === null && done > 0) first = { at: performance.now(), done };
       if (done - shown >= total / 10) {
