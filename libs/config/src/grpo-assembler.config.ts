@@ -4,6 +4,11 @@ const REWARD_FN = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(@[A-Za-z0-9][A-Za-z0-9._\-/]*)?
 
 /** The GRPO batch assembler (`rollout-ledger serve --apps grpo`, apps/grpo-assembler). */
 export const grpoAssemblerSpec = {
+  GRPO_ROLE: env.oneOf(
+    'what this process does: all = consume rollout.events, assemble and publish batches, and serve the lease API; leases = serve the lease, batch and group API of GRPO_CONSUMER_GROUP from Postgres only (no Kafka), so trainers are answered by a process the consumer does not keep busy',
+    ['all', 'leases'] as const,
+    'all',
+  ),
   GRPO_TOPIC: env.string('topic of rollout events the assembler consumes', 'rollout.events'),
   GRPO_BATCHES_TOPIC: env.string('topic BatchAssembled events are published on', 'grpo.batches'),
   GRPO_CONSUMER_GROUP: env.string('Kafka consumer group and name of this assembler (its rows in Postgres are keyed by it)', 'grpo-assembler'),

@@ -4,7 +4,7 @@ import { assemblerSettingsFrom, groupConfigFor } from './assembler-settings';
 describe('assembler settings', () => {
   it('given no variables, then the defaults are the online reward, grpo, 32-group batches and no staleness filter', () => {
     const settings = assemblerSettingsFrom(loadGrpoAssemblerConfig({}), '/out');
-    expect(settings).toMatchObject({ name: 'grpo-assembler', topic: 'rollout.events', batchGroups: 32, advantageMode: 'grpo', rewardFn: { source: 'online' } });
+    expect(settings).toMatchObject({ role: 'all', name: 'grpo-assembler', topic: 'rollout.events', batchGroups: 32, advantageMode: 'grpo', rewardFn: { source: 'online' } });
     expect(settings.maxStaleness).toBeUndefined();
     expect(groupConfigFor(settings, 10)).not.toHaveProperty('maxStaleness');
   });
@@ -21,6 +21,11 @@ describe('assembler settings', () => {
       trainerPolicyVersion: 10,
       excludedTerminationReasons: ['error', 'context_limit'],
     });
+  });
+
+  it('given GRPO_ROLE=leases, then the process is a lease server; an unknown role stops boot naming the variable and the choices', () => {
+    expect(assemblerSettingsFrom(loadGrpoAssemblerConfig({ GRPO_ROLE: 'leases' }), '/out').role).toBe('leases');
+    expect(() => loadGrpoAssemblerConfig({ GRPO_ROLE: 'lease' })).toThrow(/GRPO_ROLE: must be one of all, leases/);
   });
 
   it('given a malformed reward function or advantage, then boot stops naming the variable', () => {

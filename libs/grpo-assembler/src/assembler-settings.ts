@@ -3,6 +3,8 @@ import { validateGroupConfig, type AdvantageMode, type GroupConfig, type GroupRe
 
 /** What one assembler instance needs to know, resolved once from its validated configuration. */
 export interface AssemblerSettings {
+  /** `all`: consume, assemble, publish and serve the API; `leases`: serve the API only (no Kafka). */
+  readonly role: 'all' | 'leases';
   /** Consumer group id; also the key of this assembler's rows in Postgres. */
   readonly name: string;
   readonly topic: string;
@@ -29,6 +31,7 @@ export interface AssemblerSettings {
 export function assemblerSettingsFrom(config: GrpoAssemblerConfig, outputDir: string): AssemblerSettings {
   const [name, version] = config.GRPO_REWARD_FN === '' ? [] : config.GRPO_REWARD_FN.split('@');
   return {
+    role: config.GRPO_ROLE,
     name: config.GRPO_CONSUMER_GROUP,
     topic: config.GRPO_TOPIC,
     batchesTopic: config.GRPO_BATCHES_TOPIC,

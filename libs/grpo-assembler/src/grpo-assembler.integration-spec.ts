@@ -314,6 +314,55 @@ describe('GRPO assembler on the real stack', () => {
     }
   });
 
+  it('given a lease server (GRPO_ROLE=leases) beside the assembler, then it wakes its waiting trainers with the batches the assembler commits and serves payloads and acks, without Kafka', async () => {
+    const names = randomNames('leases');
+    const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
+    await createTopics(names);
+    const assembler = await launch(names, { GRPO_BATCH_GROUPS: '1' }, dir);
+    // No broker at this address: the lease server must not need one. Re-checks so rare that only a
+    // notification of the assembler's commit can answer the waiting request.
+    const leases = await launch(names, { GRPO_ROLE: 'leases', KAFKA_BROKERS: '127.0.0.1:1', GRPO_LEASE_RECHECK_MS: '600000' }, dir);
+    expect(leases.output()).toMatch(/GRPO_ROLE=leases: no Kafka consumer here/);
+    const health = await api(leases.url, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(health.json.checks).toEqual({ [`grpo-leases:${names.consumerGroup}`]: { healthy: true } });
+    const producer = await connectProducer(names);
+    try {
+      const spec: GroupSpec = { groupId: `${names.tag}-g0`, rewards: [1, 0, 0, 1] };
+      const answer = api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'L', wait_s: 30 });
+      await waitFor('the waiting request', async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: 'L' }).first()) !== undefined);
+      expect(await batchesOf(names)).toHaveLength(0);
+      await producer.publish(groupEvents(names.runId, spec));
+      const granted = await answer;
+      expect(granted.status).toBe(200);
+      expect(granted.json.group_ids).toEqual([spec.groupId]);
+
+      const payload = await fetch(`${leases.url}/v1/batches/${granted.json.batch_id}/payload?format=jsonl`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(payload.status).toBe(200);
+      const members = (await payload.text()).trim().split('\n').map((line) => JSON.parse(line) as { rollout_id: string; advantage: number });
+      const expected = expectedAdvantages(spec);
+      expect(members.map((m) => m.rollout_id).sort()).toEqual([...expected.keys()].sort());
+      for (const member of members) expect(member.advantage).toBeCloseTo(expected.get(member.rollout_id) as number, 12);
+
+      expect((await api(leases.url, 'POST', `/v1/batches/${granted.json.batch_id}/ack`, { lease_id: granted.json.lease_id })).status).toBe(200);
+      // The assembler's own API sees the same state: one store.
+      expect((await api(assembler.url, 'GET', `/v1/batches/${granted.json.batch_id}`)).json).toMatchObject({ status: 'acked', delivery_count: 1 });
+      expect((await api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'L' })).status).toBe(204);
+
+      // Only the assembler is a member of the consumer group.
+      const admin = createAdmin({ brokers: BROKERS, clientId: 'grpo-it-admin', logLevel: 'nothing' });
+      await admin.connect();
+      try {
+        const { groups } = await admin.describeGroups([names.consumerGroup]);
+        expect(groups[0]?.members).toHaveLength(1);
+      } finally {
+        await admin.disconnect();
+      }
+    } finally {
+      await producer.disconnect();
+    }
+  });
+
   it('given the assembler SIGKILLed mid-stream and restarted, then no group is lost and no batch is duplicated', async () => {
     const names = randomNames('crash');
     const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));

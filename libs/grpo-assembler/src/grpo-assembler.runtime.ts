@@ -21,8 +21,9 @@ export const GRPO_CONNECTION = Symbol('GRPO_CONNECTION');
 
 /**
  * Starts and stops the assembler's moving parts: the lease wake-ups, the outbox publisher (so
- * batches left unpublished by a crash go out at once), then the consumer, then the sweep. Shutdown
- * releases waiting lease requests, reverses the rest and closes the database last.
+ * batches left unpublished by a crash go out at once), then the consumer, then the sweep; with
+ * GRPO_ROLE=leases only the wake-ups. Shutdown releases waiting lease requests, reverses the rest
+ * and closes the database last.
  */
 @Injectable()
 export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -46,6 +47,10 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
 
   async onApplicationBootstrap(): Promise<void> {
     await this.availability.start();
+    if (this.settings.role === 'leases') {
+      this.startLeaseServer();
+      return;
+    }
     const kafka = { brokers: this.connection.KAFKA_BROKERS, clientId: `${this.connection.KAFKA_CLIENT_ID}-grpo`, logLevel: 'error' as const };
     const admin = createAdmin(kafka);
     await admin.connect();
@@ -90,6 +95,18 @@ export class GrpoAssemblerRuntime implements OnApplicationBootstrap, BeforeAppli
     this.sweeper = new SweepScheduler(this.engine, this.settings.sweepIntervalMs, onStep);
     this.sweeper.start();
     this.logger.log(`assembling ${this.settings.batchGroups}-group batches from ${this.settings.topic} as ${this.settings.name} into ${this.settings.outputDir}`);
+  }
+
+  /**
+   * GRPO_ROLE=leases: the lease, batch and group API only, from Postgres. Batches made by the
+   * consuming processes of the same assembler wake its waiting trainers through the LISTEN
+   * connection, which is what /health reports: without it, waiters find batches on their re-check only.
+   */
+  private startLeaseServer(): void {
+    this.health.register(`grpo-leases:${this.settings.name}`, () =>
+      this.availability.isListening ? { healthy: true } : { healthy: false, detail: 'LISTEN connection to PostgreSQL lost, reconnecting: waiting trainers are answered on their re-check only' },
+    );
+    this.logger.log(`serving the leases of assembler ${this.settings.name} (GRPO_ROLE=leases: no Kafka consumer here)`);
   }
 
   /**

@@ -38,6 +38,13 @@ const TRAINERS = Number(process.env.BENCH_GRPO_TRAINERS ?? 1);
  * V8's defaults: the side-by-side in BENCHMARKS.md).
  */
 const ASSEMBLER_NODE_FLAGS = (process.env.BENCH_GRPO_NODE_FLAGS ?? '--max-semi-space-size=64').split(/\s+/).filter((flag) => flag !== '');
+/**
+ * Where the trainers lease, as the README recommends: a lease server of the same assembler
+ * (`GRPO_ROLE=leases`, its own process), so lease requests and their wake-ups do not wait behind
+ * the consumer's decoding and rendering. BENCH_GRPO_LEASE_SERVER=0 sends them to the assembler's
+ * process itself (the side-by-side in BENCHMARKS.md).
+ */
+const LEASE_SERVER = process.env.BENCH_GRPO_LEASE_SERVER !== '0';
 
 interface Phase {
   readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'full';
@@ -130,9 +137,8 @@ function startTrainer(url: string, trainerId: string, onLease: (lease: Lease) =>
  * (`rollout-ledger serve --apps …`), as deployed, so the producer and the polling trainer of this
  * benchmark do not share their event loops.
  */
-async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv, flags: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const root = projectRoot();
-  const flags = app === 'grpo' ? ASSEMBLER_NODE_FLAGS : [];
   const child = spawn(process.execPath, [...flags, join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -273,7 +279,12 @@ export const grpoScenario: BenchScenario = {
       GRPO_BATCH_GROUPS: String(BATCH_GROUPS),
       GRPO_OUTPUT_DIR: outputDir,
     };
-    const { url, child } = await startServe('grpo', env);
+    const { url, child } = await startServe('grpo', env, ASSEMBLER_NODE_FLAGS);
+    const leaseServer = LEASE_SERVER ? await startServe('grpo', { ...env, GRPO_ROLE: 'leases' }).catch(async (error: unknown) => {
+      await stopServe(child);
+      throw error;
+    }) : null;
+    const leaseUrl = leaseServer?.url ?? url;
     const topics: Partial<Record<EventType, string>> = {
       RolloutStarted: names.rolloutEvents,
       TurnRecorded: names.rolloutEvents,
@@ -292,7 +303,7 @@ export const grpoScenario: BenchScenario = {
     const stats = new Map<Phase['name'], PhaseStats>();
     let lastPublish = Date.now();
     if (!(Number.isInteger(TRAINERS) && TRAINERS >= 1)) throw new Error(`BENCH_GRPO_TRAINERS must be an integer ≥ 1, got ${process.env.BENCH_GRPO_TRAINERS}`);
-    const trainers = Array.from({ length: TRAINERS }, (_, i) => startTrainer(url, `bench-trainer-${i + 1}`, (lease) => leased.push(lease)));
+    const trainers = Array.from({ length: TRAINERS }, (_, i) => startTrainer(leaseUrl, `bench-trainer-${i + 1}`, (lease) => leased.push(lease)));
     const trainer = { stop: async () => void (await Promise.all(trainers.map((t) => t.stop()))) };
     let trainerStopped = false;
     let assemblerPeakRss: number | null = null;
@@ -356,11 +367,12 @@ export const grpoScenario: BenchScenario = {
       await producer.disconnect();
       if (materializer !== null) await stopServe(materializer);
       assemblerPeakRss = peakRssMb(child.pid);
+      if (leaseServer !== null) await stopServe(leaseServer.child);
       await stopServe(child);
       const materializedRuns = PHASES(context.quick).filter((p) => p.withMaterializer === true).map((p) => streamRunId(context, p));
       await cleanUp(context, tag, { group: materializerGroup, runIds: materializedRuns }, admin, Object.values(names), outputDir);
     }
-    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINERS} trainer(s) ${TRAINER_POLL_MS > 0 ? `polling every ~${TRAINER_POLL_MS} ms` : 'long-polling the lease (wait_s)'}, each on its own thread; assembler in its own process (node ${ASSEMBLER_NODE_FLAGS.join(' ') || 'with V8 defaults'})`;
+    const shape = `${BATCH_GROUPS}-group batches of ${GRPO_STREAM_SHAPE.groupSize} rollouts × ${GRPO_STREAM_SHAPE.turns} turns + ${GRPO_STREAM_SHAPE.toolCallsPerRollout} tool calls (${GRPO_STREAM_SHAPE.tokenIds} token ids per assistant turn), ${GRPO_STREAM_SHAPE.groupsInFlight} groups in flight, 6 partitions; ${TRAINERS} trainer(s) ${TRAINER_POLL_MS > 0 ? `polling every ~${TRAINER_POLL_MS} ms` : 'long-polling the lease (wait_s)'}, each on its own thread, leasing from ${LEASE_SERVER ? 'a lease server (GRPO_ROLE=leases) in its own process' : "the assembler's own process"}; assembler in its own process (node ${ASSEMBLER_NODE_FLAGS.join(' ') || 'with V8 defaults'})`;
     const figures: BenchFigure[] = [];
     for (const phase of PHASES(context.quick).filter((p) => p.reported)) {
       const s = stats.get(phase.name) as PhaseStats;
@@ -380,7 +392,7 @@ export const grpoScenario: BenchScenario = {
           name: `grpo.${phase.name}.ack_p99`,
           value: percentile(acks, 0.99),
           unit: 'ms',
-          note: `POST /v1/batches/:id/ack round trip (p50 ${percentile(acks, 0.5)} ms): how long the assembler's busy event loop keeps a trainer's request waiting`,
+          note: `POST /v1/batches/:id/ack round trip (p50 ${percentile(acks, 0.5)} ms): how long ${LEASE_SERVER ? 'the lease server' : "the assembler's busy event loop"} keeps a trainer's request waiting`,
         },
         {
           name: `grpo.${phase.name}.step_mean`,
