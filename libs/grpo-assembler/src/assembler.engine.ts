@@ -16,7 +16,7 @@ import { groupConfigFor, type AssemblerSettings } from './assembler-settings';
 import { batchEventIdOf, batchIdOf } from './batch-identity';
 import type { BatchFileWriter } from './batch-file.writer';
 import type { PayloadRow } from './batch-payload';
-import { insertBatch, nextSequence } from './batch.repository';
+import { insertBatch } from './batch.repository';
 import { startStep, type CheckpointWrite } from './checkpoint.repository';
 import type { Clock } from './clock';
 import {
@@ -161,7 +161,7 @@ export class AssemblerEngine {
       const step = this.openStep(tx, versions);
       step.applied = fresh.length;
       const runs = await this.applyEvents(step, fresh, groups, advanced);
-      await this.assembleRuns(step, runs);
+      await this.assembleRuns(step, runs, this.settings.batchGroups);
       await options.beforeCommit?.(merged.map((b) => ({ topic: b.topic, partition: b.partition, offset: (checkpoints.get(partitionKey(b.topic, b.partition)) ?? 0n).toString() })));
       return { step, after };
     });
@@ -375,14 +375,17 @@ export class AssemblerEngine {
   /**
    * Fills batches of each run from its ready groups whose events this process holds. Ready groups
    * are evaluated again first, so one that went stale while waiting for its batch to fill is
-   * filtered rather than trained on.
+   * filtered rather than trained on. `atLeast`: only runs with that many ready groups are read
+   * (the consumer's steps); the sweep reads every run's, so a stale group waiting for its batch
+   * is filtered within a sweep interval even while the batch cannot fill.
    */
-  private async assembleRuns(step: Step, runs: ReadonlySet<string>): Promise<void> {
+  private async assembleRuns(step: Step, runs: ReadonlySet<string>, atLeast = 0): Promise<void> {
     for (const runId of [...runs].sort()) {
       const config = groupConfigFor(this.settings, trainerVersionFor(step.versions, runId));
       const ready: ReadyGroup[] = [];
       const states = new Map<string, GroupState>();
-      for (const group of await readyGroupsOf(step.tx, this.settings.name, runId)) {
+      const { groups, nextSequence } = await readyGroupsOf(step.tx, this.settings.name, runId, atLeast);
+      for (const group of groups) {
         if (!this.buffer.canBuild(group)) continue;
         const decision = evaluateGroup(group.state, config, step.now);
         if (decision.status === 'filtered') await this.filter(step, group.state, decision);
@@ -391,16 +394,18 @@ export class AssemblerEngine {
         states.set(group.group_id, group.state);
       }
       let plan = assembleBatch(ready, this.settings.batchGroups);
+      let sequence = nextSequence ?? 0;
       while (plan.batch !== null) {
-        step.batchIds.push(await this.createBatch(step, runId, plan.batch, states));
+        step.batchIds.push(await this.createBatch(step, runId, sequence, plan.batch, states));
+        sequence += 1;
         plan = assembleBatch(plan.rest, this.settings.batchGroups);
       }
     }
   }
 
-  private async createBatch(step: Step, runId: string, batch: AssembledBatch, states: ReadonlyMap<string, GroupState>): Promise<string> {
+  /** `sequence`: the run's next batch number, read with its ready groups. */
+  private async createBatch(step: Step, runId: string, sequence: number, batch: AssembledBatch, states: ReadonlyMap<string, GroupState>): Promise<string> {
     const name = this.settings.name;
-    const sequence = await nextSequence(step.tx, name, runId);
     const batchId = batchIdOf(name, runId, sequence, batch.group_ids);
     const rendered = batch.groups.flatMap((group) => this.renderedOf(group).members);
     const members = rendered.map((r) => r.row);

@@ -73,11 +73,6 @@ export function toBatchRecord(row: BatchRow): BatchRecord {
   };
 }
 
-export async function nextSequence(tx: Knex.Transaction, assembler: string, runId: string): Promise<number> {
-  const row = await tx('grpo_batches').where({ assembler, run_id: runId }).max<{ max: string | null }>('sequence as max').first();
-  return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
-}
-
 /**
  * Writes a batch in one statement: its row, its members (one array per column, whatever the batch
  * size) and its groups marked batched. Idempotent on batch_id: a batch re-created after a crash

@@ -135,8 +135,32 @@ export async function pendingGroups(tx: Knex.Transaction, assembler: string, sta
   return (await query.forUpdate().select(...GROUP_COLUMNS)) as GroupRow[];
 }
 
-export async function readyGroupsOf(tx: Knex.Transaction, assembler: string, runId: string): Promise<StoredGroup[]> {
-  return (await tx('grpo_groups').where({ assembler, status: 'ready', run_id: runId }).orderBy('group_id').forUpdate().select(...GROUP_COLUMNS)) as GroupRow[];
+/** A run's ready groups, and the sequence number its next batch takes. */
+export interface ReadyGroups {
+  readonly groups: StoredGroup[];
+  /** One past the run's highest batch sequence (0 for its first); null when no group was read. */
+  readonly nextSequence: number | null;
+}
+
+/**
+ * A run's ready groups, locked, with the run's next batch sequence in the same statement. With
+ * `atLeast`, none unless the run has that many: the consumer's steps ask for a full batch's worth,
+ * so a step that cannot fill a batch reads (and locks) no group rows, only counts them in the index.
+ */
+export async function readyGroupsOf(tx: Knex.Transaction, assembler: string, runId: string, atLeast = 0): Promise<ReadyGroups> {
+  const query = tx('grpo_groups').where({ assembler, status: 'ready', run_id: runId });
+  if (atLeast > 1) {
+    query.whereRaw("(select count(*) from grpo_groups c where c.assembler = ? and c.status = 'ready' and c.run_id = ?) >= ?", [assembler, runId, atLeast]);
+  }
+  const rows = (await query
+    .orderBy('group_id')
+    .forUpdate()
+    .select(...GROUP_COLUMNS, tx.raw('(select coalesce(max(b.sequence) + 1, 0) from grpo_batches b where b.assembler = ? and b.run_id = ?) as next_sequence', [assembler, runId]))) as (GroupRow & { next_sequence: string | number })[];
+  const first = rows[0];
+  return {
+    groups: rows.map(({ next_sequence: _, ...group }) => group),
+    nextSequence: first === undefined ? null : Number(first.next_sequence),
+  };
 }
 
 export async function runsWithReadyGroups(tx: Knex.Transaction, assembler: string): Promise<string[]> {
