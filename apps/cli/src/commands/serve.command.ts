@@ -12,6 +12,7 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--apps <names>', 'comma-separated subset of apps to run, e.g. materializer,grpo', 'all')
     .option('--port <port>', 'HTTP port (overrides PORT)')
+    .addHelpText('after', `\nApps:\n${APP_CATALOG.map((app) => `  ${app.name.padEnd(14)}${app.description}`).join('\n')}\n`)
     .action(async (options: { apps: string; port?: string }) => {
       const env = { ...process.env, ...(options.port ? { PORT: options.port } : {}) };
       const { app, url, apps } = await startApps(options.apps, env);

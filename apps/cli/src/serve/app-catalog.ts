@@ -13,7 +13,7 @@ export interface AppDefinition {
 }
 
 export const APP_CATALOG: readonly AppDefinition[] = [
-  { name: 'grpo', description: 'GRPO batch assembler: groups → advantages → batches (grpo.batches, Parquet/JSONL) + lease API (/v1/batches/lease)', module: async (env) => (await import('@rollout-ledger/grpo-assembler')).GrpoAssemblerModule.forRoot(env) },
+  { name: 'grpo', description: 'GRPO batch assembler: groups → advantages → batches (grpo.batches, Parquet/JSONL) + lease API (/v1/batches/lease); with GRPO_ROLE=leases the lease, batch and group API alone, from Postgres (no Kafka)', module: async (env) => (await import('@rollout-ledger/grpo-assembler')).GrpoAssemblerModule.forRoot(env) },
   { name: 'query', description: 'query API, curriculum, exports, audit UI (/v1/rollouts, /v1/tasks/stats, /v1/curriculum, /v1/exports/:format, /ui, /docs)', module: async (env) => (await import('@rollout-ledger/query-api')).QueryApiModule.forRoot(env) },
   { name: 'materializer', description: 'materializer: rollout.events + task.definitions → Postgres event log and trajectory tables (consumer group, scales by partitions)', module: async (env) => (await import('@rollout-ledger/materializer')).MaterializerModule.fromEnv(env) },
   { name: 'ingest', description: 'HTTP ingest gateway: POST /v1/events → Kafka (validated, transactional)', module: async (env) => (await import('@rollout-ledger/ingest')).IngestModule.fromEnv(env) },
