@@ -47,25 +47,29 @@ const ASSEMBLER_NODE_FLAGS = (process.env.BENCH_GRPO_NODE_FLAGS ?? '--max-semi-s
 const LEASE_SERVER = process.env.BENCH_GRPO_LEASE_SERVER !== '0';
 
 interface Phase {
-  readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'full';
+  readonly name: 'warmup' | 'light' | 'materializer_rate' | 'with_materializer' | 'with_niced_materializer' | 'full';
   readonly targetEventsPerS: number;
   readonly seconds: number;
   /** The warm-up's batches (a fresh process compiling its hot paths) are not measured. */
   readonly reported: boolean;
   /** A materializer consumes the same stream meanwhile, in its own process, from the phase's first event. */
   readonly withMaterializer?: boolean;
+  /** That materializer's nice value: the README's advice for a host shared with the assembler. */
+  readonly materializerNice?: number;
 }
 
 /**
  * Light load; the rate the materializer sustains end to end on a machine of this size (its
- * benchmark's load), with the assembler alone and then with a materializer writing the same
- * stream on the same two cores; the materializer's goal rate.
+ * benchmark's load), with the assembler alone, then with a materializer writing the same stream on
+ * the same two cores, then with that materializer started at a lower priority (`nice -n 10`, as
+ * the README advises for a shared host); the materializer's goal rate.
  */
 const PHASES = (quick: boolean): readonly Phase[] => [
   { name: 'warmup', targetEventsPerS: 2_000, seconds: quick ? 2 : 6, reported: false },
   { name: 'light', targetEventsPerS: 2_000, seconds: quick ? 4 : 20, reported: true },
   { name: 'materializer_rate', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true },
   { name: 'with_materializer', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true, withMaterializer: true },
+  { name: 'with_niced_materializer', targetEventsPerS: 12_000, seconds: quick ? 4 : 30, reported: true, withMaterializer: true, materializerNice: 10 },
   { name: 'full', targetEventsPerS: 24_000, seconds: quick ? 4 : 30, reported: true },
 ];
 
@@ -137,9 +141,12 @@ function startTrainer(url: string, trainerId: string, onLease: (lease: Lease) =>
  * (`rollout-ledger serve --apps …`), as deployed, so the producer and the polling trainer of this
  * benchmark do not share their event loops.
  */
-async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv, flags: readonly string[] = []): Promise<{ url: string; child: ChildProcess }> {
+async function startServe(app: 'grpo' | 'materializer', env: NodeJS.ProcessEnv, flags: readonly string[] = [], niceness = 0): Promise<{ url: string; child: ChildProcess }> {
   const root = projectRoot();
-  const child = spawn(process.execPath, [...flags, join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const command = [process.execPath, ...flags, join(root, 'bin', 'rollout-ledger.js'), 'serve', '--apps', app];
+  // `nice` execs node in its own process, so every thread node starts has the lower priority.
+  const [file, ...args] = niceness > 0 ? ['nice', '-n', String(niceness), ...command] : command;
+  const child = spawn(file as string, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -318,7 +325,7 @@ export const grpoScenario: BenchScenario = {
           // (Explicit offsets: kafkajs' resetOffsets to the latest commits -1, which the consumer ignores.)
           const ends = await admin.fetchTopicOffsets(names.rolloutEvents);
           await admin.setOffsets({ groupId: materializerGroup, topic: names.rolloutEvents, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-          materializer = (await startServe('materializer', { ...env, MATERIALIZER_TOPICS: names.rolloutEvents, MATERIALIZER_GROUP_ID: materializerGroup, MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq })).child;
+          materializer = (await startServe('materializer', { ...env, MATERIALIZER_TOPICS: names.rolloutEvents, MATERIALIZER_GROUP_ID: materializerGroup, MATERIALIZER_DLQ_TOPIC: names.rolloutEventsDlq }, [], phase.materializerNice ?? 0)).child;
         }
         // Groups past the last full batch of the phase stay ready, waiting for more: not measured.
         const done: string[] = [];
@@ -381,7 +388,7 @@ export const grpoScenario: BenchScenario = {
       const latencies = phaseLeases.map((l) => l.at - lastReward(l)).filter(Number.isFinite);
       const acks = phaseLeases.map((l) => l.ackMs);
       const rate = Math.round(s.events / s.seconds);
-      const note = `${phase.name} load: ${latencies.length} batches, ${s.events} events in ${s.seconds.toFixed(1)} s = ${rate} events/s offered (target ${phase.targetEventsPerS}); ${shape}`;
+      const note = `${phase.name} load: ${latencies.length} batches, ${s.events} events in ${s.seconds.toFixed(1)} s = ${rate} events/s offered (target ${phase.targetEventsPerS})${phase.withMaterializer === true ? `, a materializer on the same stream${phase.materializerNice === undefined ? '' : ` at nice ${phase.materializerNice}`}` : ''}; ${shape}`;
       figures.push(
         { name: `grpo.${phase.name}.offered_events_per_s`, value: rate, unit: 'events/s', note },
         { name: `grpo.${phase.name}.reward_to_leasable_p50`, value: percentile(latencies, 0.5), unit: 'ms', note },
@@ -417,7 +424,7 @@ export const grpoScenario: BenchScenario = {
         });
       }
       if (s.materializerDrainMs !== undefined) {
-        figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: 'last publish of the phase → every event of it committed by the materializer (a materializer falling behind shows here)' });
+        figures.push({ name: `grpo.${phase.name}.materializer_drain_after_last_publish`, value: Math.round(s.materializerDrainMs), unit: 'ms', note: `last publish of the phase → every event of it committed by the materializer${phase.materializerNice === undefined ? '' : ` (started with nice -n ${phase.materializerNice})`} (a materializer falling behind shows here)` });
       }
     }
     if (assemblerPeakRss !== null) {
