@@ -314,7 +314,7 @@ describe('GRPO assembler on the real stack', () => {
     }
   });
 
-  it('given a lease server (GRPO_ROLE=leases) beside the assembler, then it wakes its waiting trainers with the batches the assembler commits and serves payloads and acks, without Kafka', async () => {
+  it('given a lease server (GRPO_ROLE=leases) beside the assembler, then it wakes its waiting trainers with the batches the assembler commits, serves payloads and acks without Kafka, and reports its LISTEN connection on /health', async () => {
     const names = randomNames('leases');
     const dir = await mkdtemp(join(tmpdir(), 'grpo-it-'));
     await createTopics(names);
@@ -348,6 +348,29 @@ describe('GRPO assembler on the real stack', () => {
       // The assembler's own API sees the same state: one store.
       expect((await api(assembler.url, 'GET', `/v1/batches/${granted.json.batch_id}`)).json).toMatchObject({ status: 'acked', delivery_count: 1 });
       expect((await api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'L' })).status).toBe(204);
+
+      // Its LISTEN connection killed by the server: /health says so until it has opened another.
+      const leaseCheck = async () => {
+        const answer = await api(leases.url, 'GET', '/health');
+        return { status: answer.status, ...(answer.json.checks[`grpo-leases:${names.consumerGroup}`] as { healthy: boolean; detail?: string }) };
+      };
+      await db.raw('select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?', [listenerName(names.consumerGroup)]);
+      expect(await waitFor('the lease server to report its lost LISTEN connection', async () => {
+        const check = await leaseCheck();
+        return check.healthy ? null : check;
+      }, 10_000)).toEqual({ status: 503, healthy: false, detail: expect.stringMatching(/LISTEN connection to PostgreSQL lost/) });
+      expect(await waitFor('the lease server healthy again', async () => {
+        const check = await leaseCheck();
+        return check.healthy ? check : null;
+      }, 30_000)).toEqual({ status: 200, healthy: true });
+      // …and the new connection wakes a waiting trainer with the next batch.
+      const next: GroupSpec = { groupId: `${names.tag}-g1`, rewards: [0, 1, 1, 1] };
+      const woken = api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'M', wait_s: 30 });
+      await waitFor('the second waiting request', async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: 'M' }).first()) !== undefined);
+      await producer.publish(groupEvents(names.runId, next));
+      const second = await woken;
+      expect(second.status).toBe(200);
+      expect(second.json.group_ids).toEqual([next.groupId]);
 
       // Only the assembler is a member of the consumer group.
       const admin = createAdmin({ brokers: BROKERS, clientId: 'grpo-it-admin', logLevel: 'nothing' });
