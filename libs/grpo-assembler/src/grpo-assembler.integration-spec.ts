@@ -49,6 +49,11 @@ async function launch(names: TestNames, env: Record<string, string>, dir: string
   return assembler;
 }
 
+/** Resolves once a trainer's lease request has found nothing: it records the trainer as seen (last_lease_at) before it waits. */
+function trainerWaiting(names: TestNames, trainerId: string): Promise<boolean> {
+  return waitFor(`trainer ${trainerId}'s request to be waiting`, async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: trainerId }).first()) !== undefined);
+}
+
 function expectedAdvantages(spec: GroupSpec): Map<string, number> {
   const complete = spec.rewards.flatMap((r, attempt) => (r === null ? [] : [{ attempt, r }]));
   const advantages = computeAdvantages('grpo', complete.map((c) => c.r));
@@ -239,9 +244,7 @@ describe('GRPO assembler on the real stack', () => {
     const assembler = await launch(names, { GRPO_BATCH_GROUPS: '1', GRPO_LEASE_RECHECK_MS: '600000' }, dir);
     const producer = await connectProducer(names);
     const publishGroup = (i: number) => producer.publish(groupEvents(names.runId, { groupId: `${names.tag}-g${i}`, rewards: [1, 0, 1, 0] }));
-    // A request that found nothing has recorded its trainer as seen (last_lease_at) before it waits.
-    const waiting = (trainerId: string) =>
-      waitFor(`trainer ${trainerId}'s request to be waiting`, async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: trainerId }).first()) !== undefined);
+    const waiting = (trainerId: string) => trainerWaiting(names, trainerId);
     // A trainer's lease request, waiting when `action` runs; its answer.
     const leaseAround = async (trainerId: string, action: () => Promise<unknown>) => {
       const answer = api(assembler.url, 'POST', '/v1/batches/lease', { trainer_id: trainerId, wait_s: 30 });
@@ -330,7 +333,7 @@ describe('GRPO assembler on the real stack', () => {
     try {
       const spec: GroupSpec = { groupId: `${names.tag}-g0`, rewards: [1, 0, 0, 1] };
       const answer = api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'L', wait_s: 30 });
-      await waitFor('the waiting request', async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: 'L' }).first()) !== undefined);
+      await trainerWaiting(names, 'L');
       expect(await batchesOf(names)).toHaveLength(0);
       await producer.publish(groupEvents(names.runId, spec));
       const granted = await answer;
@@ -351,8 +354,8 @@ describe('GRPO assembler on the real stack', () => {
 
       // Its LISTEN connection killed by the server: /health says so until it has opened another.
       const leaseCheck = async () => {
-        const answer = await api(leases.url, 'GET', '/health');
-        return { status: answer.status, ...(answer.json.checks[`grpo-leases:${names.consumerGroup}`] as { healthy: boolean; detail?: string }) };
+        const response = await api(leases.url, 'GET', '/health');
+        return { status: response.status, ...(response.json.checks[`grpo-leases:${names.consumerGroup}`] as { healthy: boolean; detail?: string }) };
       };
       await db.raw('select pg_terminate_backend(pid) from pg_stat_activity where application_name = ?', [listenerName(names.consumerGroup)]);
       expect(await waitFor('the lease server to report its lost LISTEN connection', async () => {
@@ -366,7 +369,7 @@ describe('GRPO assembler on the real stack', () => {
       // …and the new connection wakes a waiting trainer with the next batch.
       const next: GroupSpec = { groupId: `${names.tag}-g1`, rewards: [0, 1, 1, 1] };
       const woken = api(leases.url, 'POST', '/v1/batches/lease', { trainer_id: 'M', wait_s: 30 });
-      await waitFor('the second waiting request', async () => (await db('grpo_trainers').where({ assembler: names.consumerGroup, trainer_id: 'M' }).first()) !== undefined);
+      await trainerWaiting(names, 'M');
       await producer.publish(groupEvents(names.runId, next));
       const second = await woken;
       expect(second.status).toBe(200);
